@@ -1,0 +1,39 @@
+package dev.tokengate.auth;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Why the gateway answers a request itself instead of forwarding it, with the status, RFC 6750 error code and detail
+ * that clients and ops rely on.
+ */
+public enum AuthFailure implements AuthDecision {
+    MISSING(HttpStatus.UNAUTHORIZED, null, "Authentication credentials were not provided."),
+    /** RFC 6750 section 3.1: a malformed request is a 400. */
+    MALFORMED(HttpStatus.BAD_REQUEST, "invalid_request", "Malformed credentials."),
+    INVALID(HttpStatus.UNAUTHORIZED, "invalid_token", "Invalid token."),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "insufficient_scope", "Insufficient scope."),
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, null, "Authentication service unavailable.");
+
+    private final HttpStatus status;
+    private final String error;
+    private final String detail;
+
+    AuthFailure(HttpStatus status, String error, String detail) {
+        this.status = status;
+        this.error = error;
+        this.detail = detail;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    /** The RFC 6750 {@code error} attribute, or {@code null} where the RFC says to send none. */
+    public String error() {
+        return error;
+    }
+
+    public String detail() {
+        return detail;
+    }
+}

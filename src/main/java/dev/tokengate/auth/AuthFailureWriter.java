@@ -1,0 +1,59 @@
+package dev.tokengate.auth;
+
+import dev.tokengate.problem.ProblemResponseWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Answers a request the gateway refuses: the RFC 6750 section 3 {@code WWW-Authenticate} challenge (or {@code
+ * Retry-After} when the token store is down) and an RFC 9457 problem body that carries the same error code.
+ */
+public final class AuthFailureWriter {
+
+    /** The protection space of every route behind this gateway (RFC 9110 section 11.5). */
+    public static final String REALM = "tokengate";
+
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private final ProblemResponseWriter problemWriter;
+
+    public AuthFailureWriter(ProblemResponseWriter problemWriter) {
+        this.problemWriter = problemWriter;
+    }
+
+    public Mono<Void> write(ServerWebExchange exchange, AuthFailure failure, RoutePolicy policy) {
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        if (failure == AuthFailure.UNAVAILABLE) {
+            headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        } else {
+            String scope = failure == AuthFailure.FORBIDDEN ? policy.scopeChallenge() : null;
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge(failure.error(), scope));
+            putIfPresent(extensions, "error", failure.error());
+            putIfPresent(extensions, "scope", scope);
+        }
+        headers.setCacheControl("no-store");
+        return problemWriter.write(exchange, failure.status(), failure.detail(), extensions);
+    }
+
+    static String challenge(String error, String scope) {
+        StringBuilder challenge =
+                new StringBuilder("Bearer realm=\"").append(REALM).append('"');
+        if (error != null) {
+            challenge.append(", error=\"").append(error).append('"');
+        }
+        if (scope != null) {
+            challenge.append(", scope=\"").append(scope).append('"');
+        }
+        return challenge.toString();
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.tokengate.auth;
+
+import dev.tokengate.token.TokenHashing;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How tokengate finds and checks tokens, and what it tells the upstream.
+ *
+ * @param keyPrefix prefix of the Redis key of each token; the key is this prefix followed by the hashed token
+ * @param tokenHashing how the raw token becomes the rest of the key: {@code sha256} (lowercase hex) or {@code none}
+ *     (the raw token, for login services that already store it that way)
+ * @param schemes Authorization schemes that carry a token, matched case-insensitively; {@code Token} is the Django
+ *     REST Framework style
+ * @param userHeader request header that carries the authenticated user id to the upstream; a client-sent one is
+ *     always removed
+ * @param scopesHeader request header that carries the token's space-separated scopes to the upstream; a client-sent
+ *     one is always removed
+ * @param forwardCredentials whether the Authorization header is passed on to the upstream after a successful check
+ * @param redisTimeout how long a token lookup may take before the request is answered 503
+ */
+@ConfigurationProperties(AuthProperties.PREFIX)
+public record AuthProperties(
+        @DefaultValue(DEFAULT_KEY_PREFIX) String keyPrefix,
+        @DefaultValue(DEFAULT_TOKEN_HASHING) TokenHashing tokenHashing,
+
+        @DefaultValue({DEFAULT_SCHEME_BEARER, DEFAULT_SCHEME_TOKEN})
+        List<String> schemes,
+
+        @DefaultValue(DEFAULT_USER_HEADER) String userHeader,
+        @DefaultValue(DEFAULT_SCOPES_HEADER) String scopesHeader,
+        @DefaultValue("false") boolean forwardCredentials,
+        @DefaultValue(DEFAULT_REDIS_TIMEOUT) Duration redisTimeout) {
+
+    public static final String PREFIX = "tokengate.auth";
+
+    public static final String DEFAULT_KEY_PREFIX = "auth:token:";
+    public static final String DEFAULT_TOKEN_HASHING = "sha256";
+    public static final String DEFAULT_SCHEME_BEARER = "Bearer";
+    public static final String DEFAULT_SCHEME_TOKEN = "Token";
+    public static final String DEFAULT_USER_HEADER = "X-User-Id";
+    public static final String DEFAULT_SCOPES_HEADER = "X-User-Scopes";
+    public static final String DEFAULT_REDIS_TIMEOUT = "500ms";
+
+    public AuthProperties {
+        require(keyPrefix != null && !keyPrefix.isEmpty(), "key-prefix must not be empty");
+        require(schemes != null && !schemes.isEmpty(), "schemes must name at least one scheme");
+        schemes.forEach(scheme -> require(HttpTokens.isToken(scheme), "scheme '" + scheme + "' is not an HTTP token"));
+        require(HttpTokens.isToken(userHeader), "user-header '" + userHeader + "' is not a header name");
+        require(HttpTokens.isToken(scopesHeader), "scopes-header '" + scopesHeader + "' is not a header name");
+        require(!userHeader.equalsIgnoreCase(scopesHeader), "user-header and scopes-header must differ");
+        require(
+                redisTimeout != null && !redisTimeout.isNegative() && !redisTimeout.isZero(),
+                "redis-timeout must be positive");
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(PREFIX + "." + message);
+        }
+    }
+}

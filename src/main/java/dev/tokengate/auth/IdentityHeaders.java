@@ -1,0 +1,68 @@
+package dev.tokengate.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+
+/**
+ * The headers upstreams trust as the caller's identity. Only the gateway may set them, so any a client sends is
+ * removed, also under spellings that backends fold into the same name: header names are case-insensitive, and CGI,
+ * WSGI and Rack servers turn {@code X_User_Id} into the same variable as {@code X-User-Id}.
+ */
+final class IdentityHeaders {
+
+    private final String userHeader;
+    private final String scopesHeader;
+
+    IdentityHeaders(String userHeader, String scopesHeader) {
+        this.userHeader = userHeader;
+        this.scopesHeader = scopesHeader;
+    }
+
+    String userHeader() {
+        return userHeader;
+    }
+
+    String scopesHeader() {
+        return scopesHeader;
+    }
+
+    boolean presentIn(HttpHeaders headers) {
+        for (String name : headers.headerNames()) {
+            if (isIdentityHeader(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void removeFrom(HttpHeaders headers) {
+        List<String> found = new ArrayList<>(2);
+        for (String name : headers.headerNames()) {
+            if (isIdentityHeader(name)) {
+                found.add(name);
+            }
+        }
+        found.forEach(headers::remove);
+    }
+
+    private boolean isIdentityHeader(String name) {
+        return sameIgnoringCaseAndUnderscore(name, userHeader) || sameIgnoringCaseAndUnderscore(name, scopesHeader);
+    }
+
+    private static boolean sameIgnoringCaseAndUnderscore(String name, String header) {
+        if (name.length() != header.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (fold(name.charAt(i)) != fold(header.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char fold(char c) {
+        return c == '_' ? '-' : Character.toLowerCase(c);
+    }
+}

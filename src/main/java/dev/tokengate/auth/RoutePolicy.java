@@ -1,0 +1,96 @@
+package dev.tokengate.auth;
+
+import dev.tokengate.token.TokenRecord;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.cloud.gateway.route.Route;
+
+/**
+ * The token policy of a route, read from its metadata. Secure by default: a route needs a valid token unless its
+ * metadata says {@code auth: none}.
+ *
+ * <pre>
+ * metadata:
+ *   auth: none                           # public route
+ *   scopes: "orders:read orders:write"   # all of these must be among the token's scopes
+ * </pre>
+ *
+ * @param authRequired whether the route needs a valid token
+ * @param requiredScopes scopes the token must all have; may be empty
+ */
+public record RoutePolicy(boolean authRequired, List<String> requiredScopes) {
+
+    public static final String AUTH_KEY = "auth";
+    public static final String SCOPES_KEY = "scopes";
+    public static final String AUTH_NONE = "none";
+    public static final String AUTH_REQUIRED = "required";
+
+    private static final RoutePolicy TOKEN_REQUIRED = new RoutePolicy(true, List.of());
+    private static final RoutePolicy PUBLIC = new RoutePolicy(false, List.of());
+
+    public RoutePolicy {
+        requiredScopes = List.copyOf(requiredScopes);
+    }
+
+    public static RoutePolicy of(Route route) {
+        return of(route.getMetadata());
+    }
+
+    /** Anything but {@code auth: none} requires a token, so a typo never opens a route. */
+    public static RoutePolicy of(Map<String, Object> metadata) {
+        if (isPublic(metadata.get(AUTH_KEY))) {
+            return PUBLIC;
+        }
+        List<String> scopes = scopes(metadata.get(SCOPES_KEY));
+        return scopes.isEmpty() ? TOKEN_REQUIRED : new RoutePolicy(true, scopes);
+    }
+
+    /** Whether the metadata's {@code auth} value is one tokengate understands; others are treated as required. */
+    public static boolean isKnownAuthValue(Object value) {
+        return value == null
+                || AUTH_NONE.equalsIgnoreCase(value.toString().trim())
+                || AUTH_REQUIRED.equalsIgnoreCase(value.toString().trim());
+    }
+
+    public boolean isSatisfiedBy(TokenRecord token) {
+        for (String scope : requiredScopes) {
+            if (!token.hasScope(scope)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The {@code scope} attribute of an insufficient_scope challenge: every scope the route requires. */
+    public String scopeChallenge() {
+        // a quoted-string (RFC 9110 section 5.6.4): escape what would end it early
+        return String.join(" ", requiredScopes).replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static boolean isPublic(Object auth) {
+        return auth != null && AUTH_NONE.equalsIgnoreCase(auth.toString().trim());
+    }
+
+    // Metadata from YAML may be a space-separated string, a list, or a map of list indexes.
+    private static List<String> scopes(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof Map<?, ?> indexed) {
+            return scopes(indexed.values());
+        }
+        if (value instanceof Collection<?> collection) {
+            return collection.stream()
+                    .flatMap(item -> scopes(item).stream())
+                    .distinct()
+                    .collect(Collectors.toList());
+        }
+        return Arrays.stream(value.toString().trim().split("\\s+"))
+                .filter(scope -> !scope.isEmpty())
+                .distinct()
+                .collect(Collectors.toList());
+    }
+}

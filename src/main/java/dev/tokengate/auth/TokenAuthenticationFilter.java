@@ -1,0 +1,119 @@
+package dev.tokengate.auth;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
+
+import dev.tokengate.token.TokenRecord;
+import dev.tokengate.token.TokenStore;
+import dev.tokengate.token.TokenStoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Checks the token of every request on a route that needs one, and forwards only what it could check, with the
+ * caller's identity in headers the upstream can trust. Client-sent identity headers are removed on every route.
+ */
+public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
+
+    /**
+     * Before the route filters (their orders count up from 1), so a rate limiter keyed on the user sees the identity;
+     * before {@code AdaptCachedBodyGlobalFilter} ({@code HIGHEST_PRECEDENCE + 1000}), so a refused body is never read.
+     */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 500;
+
+    private static final Logger log = LoggerFactory.getLogger(TokenAuthenticationFilter.class);
+
+    private final AuthorizationHeaderParser parser;
+    private final TokenStore tokenStore;
+    private final IdentityHeaders identityHeaders;
+    private final boolean forwardCredentials;
+    private final AuthFailureWriter failureWriter;
+
+    public TokenAuthenticationFilter(
+            AuthProperties properties, TokenStore tokenStore, AuthFailureWriter failureWriter) {
+        this.parser = new AuthorizationHeaderParser(properties.schemes());
+        this.tokenStore = tokenStore;
+        this.identityHeaders = new IdentityHeaders(properties.userHeader(), properties.scopesHeader());
+        this.forwardCredentials = properties.forwardCredentials();
+        this.failureWriter = failureWriter;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        RoutePolicy policy = RoutePolicy.of(exchange.<Route>getRequiredAttribute(GATEWAY_ROUTE_ATTR));
+        if (!policy.authRequired()) {
+            return chain.filter(withoutClientIdentity(exchange));
+        }
+        Credentials credentials =
+                parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
+        if (credentials instanceof Credentials.Token token) {
+            return authenticate(token.value(), policy)
+                    .flatMap(decision -> decision instanceof AuthDecision.Authenticated authenticated
+                            ? chain.filter(withIdentity(exchange, authenticated.token()))
+                            : reject(exchange, (AuthFailure) decision, policy));
+        }
+        if (credentials instanceof Credentials.Malformed malformed) {
+            log.debug("Malformed credentials: {}", malformed.reason());
+            return reject(exchange, AuthFailure.MALFORMED, policy);
+        }
+        return reject(exchange, AuthFailure.MISSING, policy);
+    }
+
+    private Mono<AuthDecision> authenticate(String token, RoutePolicy policy) {
+        return tokenStore
+                .lookup(token)
+                .<AuthDecision>map(record ->
+                        policy.isSatisfiedBy(record) ? new AuthDecision.Authenticated(record) : AuthFailure.FORBIDDEN)
+                .defaultIfEmpty(AuthFailure.INVALID)
+                .onErrorReturn(TokenStoreUnavailableException.class, AuthFailure.UNAVAILABLE);
+    }
+
+    private ServerWebExchange withIdentity(ServerWebExchange exchange, TokenRecord token) {
+        ServerHttpRequest request = exchange.getRequest()
+                .mutate()
+                .headers(headers -> {
+                    identityHeaders.removeFrom(headers);
+                    if (!forwardCredentials) {
+                        headers.remove(HttpHeaders.AUTHORIZATION);
+                    }
+                    headers.set(identityHeaders.userHeader(), token.user());
+                    if (!token.scopes().isEmpty()) {
+                        headers.set(identityHeaders.scopesHeader(), token.scopes());
+                    }
+                })
+                .build();
+        return exchange.mutate().request(request).build();
+    }
+
+    private ServerWebExchange withoutClientIdentity(ServerWebExchange exchange) {
+        if (!identityHeaders.presentIn(exchange.getRequest().getHeaders())) {
+            return exchange;
+        }
+        ServerHttpRequest request = exchange.getRequest()
+                .mutate()
+                .headers(identityHeaders::removeFrom)
+                .build();
+        return exchange.mutate().request(request).build();
+    }
+
+    private Mono<Void> reject(ServerWebExchange exchange, AuthFailure failure, RoutePolicy policy) {
+        if (log.isDebugEnabled()) {
+            Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
+            ServerHttpRequest request = exchange.getRequest();
+            log.debug("Refused {} {} on route {}: {}", request.getMethod(), request.getPath(), route.getId(), failure);
+        }
+        return failureWriter.write(exchange, failure, policy);
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tokengate.problem;
+
+import java.net.ConnectException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns every error that reaches the web layer into problem+json: a request that matches no route, an upstream that
+ * cannot be reached, a bug. Clients never see a stack trace; a 5xx from the gateway itself is logged with one.
+ */
+public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
+
+    /** Ahead of Spring Boot's {@code DefaultErrorWebExceptionHandler} (order -1). */
+    public static final int ORDER = -2;
+
+    static final String NO_ROUTE_DETAIL = "No route matches this request.";
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemErrorWebExceptionHandler.class);
+
+    private final ProblemResponseWriter writer;
+
+    public ProblemErrorWebExceptionHandler(ProblemResponseWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(error);
+        }
+        HttpStatusCode status = statusOf(error);
+        if (status.is5xxServerError() && status.value() != HttpStatus.BAD_GATEWAY.value()) {
+            log.error(
+                    "{} answering {} {}",
+                    status,
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    error);
+        }
+        exchange.getResponse().getHeaders().clear();
+        return writer.write(exchange, status, detailOf(status, error), Map.of());
+    }
+
+    private static HttpStatusCode statusOf(Throwable error) {
+        if (error instanceof ResponseStatusException statusException) {
+            return statusException.getStatusCode();
+        }
+        if (NestedExceptionUtils.getMostSpecificCause(error) instanceof ConnectException) {
+            return HttpStatus.BAD_GATEWAY;
+        }
+        return HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+
+    private static String detailOf(HttpStatusCode status, Throwable error) {
+        if (status.value() == HttpStatus.NOT_FOUND.value()) {
+            return NO_ROUTE_DETAIL;
+        }
+        if (status.value() == HttpStatus.BAD_GATEWAY.value()) {
+            return "The upstream service could not be reached.";
+        }
+        if (error instanceof ResponseStatusException statusException
+                && statusException.getReason() != null
+                && status.is4xxClientError()) {
+            return statusException.getReason();
+        }
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known != null ? known.getReasonPhrase() + "." : "Error.";
+    }
+}

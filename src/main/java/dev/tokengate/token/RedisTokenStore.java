@@ -1,0 +1,107 @@
+package dev.tokengate.token;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads tokens from Redis: one {@code HGETALL} of {@code <key-prefix><hashed token>} per lookup. The key's Redis TTL
+ * is the token's expiry, so an expired or deleted key is simply an unknown token.
+ */
+public class RedisTokenStore implements TokenStore {
+
+    static final String USER_FIELD = "user";
+    static final String SCOPES_FIELD = "scopes";
+
+    private static final Logger log = LoggerFactory.getLogger(RedisTokenStore.class);
+    private static final long UNAVAILABLE_LOG_INTERVAL_NANOS =
+            Duration.ofSeconds(10).toNanos();
+
+    private final SharedRedisConnection redis;
+    private final String keyPrefix;
+    private final TokenHashing hashing;
+    private final Duration timeout;
+    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
+
+    public RedisTokenStore(SharedRedisConnection redis, String keyPrefix, TokenHashing hashing, Duration timeout) {
+        this.redis = redis;
+        this.keyPrefix = keyPrefix;
+        this.hashing = hashing;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Mono<TokenRecord> lookup(String rawToken) {
+        String key = keyPrefix + hashing.apply(rawToken);
+        return redis.connection()
+                .flatMap(connection -> connection
+                        .hashCommands()
+                        .hGetAll(utf8(key))
+                        .collectMap(entry -> decode(entry.getKey()), entry -> decode(entry.getValue())))
+                .timeout(timeout)
+                .flatMap(fields -> toRecord(key, fields))
+                .onErrorResume(RedisTokenStore::isWrongType, e -> dataProblem(key, "is not a hash"))
+                .onErrorMap(this::unavailable);
+    }
+
+    private Mono<TokenRecord> toRecord(String key, Map<String, String> fields) {
+        if (fields.isEmpty()) {
+            return Mono.empty();
+        }
+        String user = fields.get(USER_FIELD);
+        if (user == null || user.isBlank()) {
+            return dataProblem(key, "has no user field");
+        }
+        String scopes = fields.getOrDefault(SCOPES_FIELD, "").trim();
+        if (!HeaderValues.isSafe(user) || !HeaderValues.isSafe(scopes)) {
+            return dataProblem(key, "has a user or scopes value that cannot be sent as a header");
+        }
+        return Mono.just(new TokenRecord(user.trim(), scopes));
+    }
+
+    private Mono<TokenRecord> dataProblem(String key, String problem) {
+        log.warn("Token data problem: key {} {}; the token is treated as invalid", loggable(key), problem);
+        return Mono.empty();
+    }
+
+    private Throwable unavailable(Throwable error) {
+        String reason = error instanceof TimeoutException
+                ? "no answer within " + timeout.toMillis() + " ms"
+                : NestedExceptionUtils.getMostSpecificCause(error).toString();
+        long now = System.nanoTime();
+        long last = lastUnavailableLog.get();
+        if (now - last >= UNAVAILABLE_LOG_INTERVAL_NANOS && lastUnavailableLog.compareAndSet(last, now)) {
+            log.warn("Token store unavailable, answering 503: {}", reason);
+        }
+        return new TokenStoreUnavailableException("Token store unavailable: " + reason, error);
+    }
+
+    // In none mode the key holds the raw token, which must never reach a log.
+    private String loggable(String key) {
+        if (hashing == TokenHashing.SHA256) {
+            return key;
+        }
+        String fingerprint = TokenHashing.sha256Hex(key.substring(keyPrefix.length()));
+        return keyPrefix + "<token with sha256 " + fingerprint.substring(0, 12) + "...>";
+    }
+
+    private static boolean isWrongType(Throwable error) {
+        String message = NestedExceptionUtils.getMostSpecificCause(error).getMessage();
+        return message != null && message.startsWith("WRONGTYPE");
+    }
+
+    private static ByteBuffer utf8(String value) {
+        return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(ByteBuffer buffer) {
+        return StandardCharsets.UTF_8.decode(buffer).toString();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.tokengate.token;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * The one Redis connection that every token lookup shares, opened before the server takes traffic.
+ *
+ * <p>Spring Data Redis opens its shared Lettuce connection on first use, and that first connect blocks the calling
+ * thread. Here it is opened on the startup thread, or, when Redis is down at startup, retried off the event loop
+ * while lookups fail fast. Once open, Lettuce reconnects it by itself.
+ */
+public class SharedRedisConnection implements SmartLifecycle {
+
+    /** Before the web server starts (its phase is {@code DEFAULT_PHASE - 1024}) and after it stops. */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+    static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(SharedRedisConnection.class);
+
+    private final ReactiveRedisConnectionFactory connectionFactory;
+    private final AtomicReference<ReactiveRedisConnection> connection = new AtomicReference<>();
+    private volatile Disposable retries;
+    private volatile boolean running;
+
+    public SharedRedisConnection(ReactiveRedisConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
+    }
+
+    /** The open connection, or an error at once while there is none yet. */
+    public Mono<ReactiveRedisConnection> connection() {
+        ReactiveRedisConnection current = connection.get();
+        return current != null
+                ? Mono.just(current)
+                : Mono.error(new IllegalStateException("No connection to Redis has been opened yet"));
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        try {
+            connection.set(connectionFactory.getReactiveConnection());
+        } catch (RuntimeException e) {
+            log.warn("Redis is not reachable ({}); requests that need a token get 503 until it is", e.getMessage());
+            retries = Mono.fromCallable(connectionFactory::getReactiveConnection)
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, RETRY_DELAY))
+                    .subscribe(this::connected);
+        }
+    }
+
+    private void connected(ReactiveRedisConnection opened) {
+        connection.set(opened);
+        log.info("Connected to Redis");
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Disposable pending = retries;
+        if (pending != null) {
+            pending.dispose();
+        }
+        ReactiveRedisConnection open = connection.getAndSet(null);
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tokengate.token;
+
+/**
+ * What Redis says about a valid token.
+ *
+ * @param user the user id, never empty
+ * @param scopes space-separated scopes (tabs also separate), empty when the token has none
+ */
+public record TokenRecord(String user, String scopes) {
+
+    /** Whether {@code scope} is one of this token's scopes, matched as a whole word. */
+    public boolean hasScope(String scope) {
+        int length = scope.length();
+        int from = 0;
+        while (true) {
+            int at = scopes.indexOf(scope, from);
+            if (at < 0) {
+                return false;
+            }
+            boolean startsWord = at == 0 || isSeparator(scopes.charAt(at - 1));
+            boolean endsWord = at + length == scopes.length() || isSeparator(scopes.charAt(at + length));
+            if (startsWord && endsWord) {
+                return true;
+            }
+            from = at + 1;
+        }
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ' ' || c == '\t';
+    }
+}

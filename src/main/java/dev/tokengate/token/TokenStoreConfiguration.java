@@ -1,0 +1,44 @@
+package dev.tokengate.token;
+
+import dev.tokengate.auth.AuthProperties;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+@Configuration(proxyBeanMethods = false)
+class TokenStoreConfiguration {
+
+    /** Ceiling of Lettuce's reconnect backoff (its default is 30 s): tokens validate again soon after Redis returns. */
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    @Bean
+    SharedRedisConnection sharedRedisConnection(ReactiveRedisConnectionFactory connectionFactory) {
+        return new SharedRedisConnection(connectionFactory);
+    }
+
+    @Bean
+    RedisTokenStore redisTokenStore(SharedRedisConnection connection, AuthProperties properties) {
+        return new RedisTokenStore(
+                connection, properties.keyPrefix(), properties.tokenHashing(), properties.redisTimeout());
+    }
+
+    /**
+     * Lettuce queues commands while disconnected until they time out; a gateway must answer 503 at once instead, so
+     * that no request waits on a Redis that is gone.
+     */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer rejectCommandsWhileDisconnected() {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
+    @Bean
+    ClientResourcesBuilderCustomizer fastReconnect() {
+        return resources -> resources.reconnectDelay(Delay.exponential(
+                Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tokengate.support;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Base of the tests that run the whole gateway on a random port against the real test Redis and the recording
+ * upstream. The routes are in {@code application-test.yml}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+@ActiveProfiles("test")
+public abstract class GatewayIntegrationTest {
+
+    protected static final TestRedis redis = TestRedis.shared();
+    protected static final RecordingUpstream upstream = RecordingUpstream.shared();
+    protected static TestTokens tokens;
+
+    @Autowired
+    protected WebTestClient client;
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.host", redis::host);
+        registry.add("spring.data.redis.port", redis::port);
+        registry.add("test.upstream.url", upstream::url);
+    }
+
+    @BeforeAll
+    static void connectTokens() {
+        tokens = new TestTokens(redis);
+    }
+
+    @AfterAll
+    static void closeTokens() {
+        tokens.close();
+    }
+
+    @BeforeEach
+    void clearUpstream() {
+        upstream.clear();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tokengate.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sends bytes exactly as written, for requests that a well-behaved HTTP client refuses to build (control characters,
+ * odd whitespace, hostile framing) but an attacker sends all the same.
+ */
+public final class RawHttpClient {
+
+    private final int port;
+
+    public RawHttpClient(int port) {
+        this.port = port;
+    }
+
+    /** Sends a GET with the given header lines (each without CRLF) and {@code Connection: close}. */
+    public Response get(String path, String... headerLines) {
+        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n");
+        request.append("Host: 127.0.0.1:").append(port).append("\r\n");
+        for (String line : headerLines) {
+            request.append(line).append("\r\n");
+        }
+        request.append("Connection: close\r\n\r\n");
+        return send(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    public Response send(byte[] request) {
+        try (Socket socket = new Socket(TestRedis.HOST, port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return Response.parse(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first response on the connection. */
+    public record Response(int status, List<String> headerLines, String body) {
+
+        static Response parse(String raw) {
+            int headerEnd = raw.indexOf("\r\n\r\n");
+            if (headerEnd < 0) {
+                throw new IllegalStateException("No complete HTTP response: " + raw);
+            }
+            String[] lines = raw.substring(0, headerEnd).split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            List<String> headers = new ArrayList<>(List.of(lines).subList(1, lines.length));
+            return new Response(status, headers, raw.substring(headerEnd + 4));
+        }
+
+        public String header(String name) {
+            String prefix = name.toLowerCase(Locale.ROOT) + ":";
+            return headerLines.stream()
+                    .filter(line -> line.toLowerCase(Locale.ROOT).startsWith(prefix))
+                    .map(line -> line.substring(prefix.length()).trim())
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tokengate.support;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real HTTP server standing in for the services behind the gateway. It records every request that reaches it, so
+ * tests can prove what did and did not get through, and answers 200 with a JSON echo of the headers it received.
+ */
+public final class RecordingUpstream {
+
+    private static RecordingUpstream shared;
+
+    private final List<ReceivedRequest> received = new CopyOnWriteArrayList<>();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final DisposableServer server;
+
+    private RecordingUpstream(int port) {
+        server = HttpServer.create()
+                .host(TestRedis.HOST)
+                .port(port)
+                .handle((request, response) -> {
+                    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                    request.requestHeaders()
+                            .forEach(header -> headers.merge(
+                                    header.getKey(), header.getValue(), (first, second) -> first + ", " + second));
+                    ReceivedRequest recorded =
+                            new ReceivedRequest(request.method().name(), request.uri(), headers);
+                    received.add(recorded);
+                    byte[] body = json.writeValueAsBytes(Map.of("path", recorded.uri(), "headers", headers));
+                    return response.header("Content-Type", "application/json")
+                            .sendByteArray(Mono.just(body))
+                            .then();
+                })
+                .bindNow();
+    }
+
+    /** The upstream shared by all tests in this JVM. */
+    public static synchronized RecordingUpstream shared() {
+        if (shared == null) {
+            shared = start(0);
+        }
+        return shared;
+    }
+
+    /** A new upstream on the given port (0 for any free port). */
+    public static RecordingUpstream start(int port) {
+        return new RecordingUpstream(port);
+    }
+
+    public String url() {
+        return "http://" + TestRedis.HOST + ":" + server.port();
+    }
+
+    public int requestCount() {
+        return received.size();
+    }
+
+    public List<ReceivedRequest> requests() {
+        return List.copyOf(received);
+    }
+
+    public ReceivedRequest lastRequest() {
+        if (received.isEmpty()) {
+            throw new AssertionError("No request reached the upstream");
+        }
+        return received.get(received.size() - 1);
+    }
+
+    public void clear() {
+        received.clear();
+    }
+
+    public void stop() {
+        server.disposeNow();
+    }
+
+    /** One request as the upstream saw it; header names are case-insensitive. */
+    public record ReceivedRequest(String method, String uri, Map<String, String> headers) {
+
+        public String header(String name) {
+            return headers.get(name);
+        }
+
+        public boolean hasHeader(String name) {
+            return headers.containsKey(name);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tokengate.support;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import redis.embedded.RedisServer;
+
+/**
+ * The real Redis server of the test JVM: a Testcontainers container where a Docker engine answers, otherwise the
+ * {@code redis-server} binary shipped in embedded-redis. Started once per JVM so it outlives cached Spring contexts;
+ * tests may stop and start it again on the same port.
+ */
+public abstract class TestRedis {
+
+    public static final String HOST = "127.0.0.1";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private static TestRedis shared;
+
+    protected final int port;
+
+    private TestRedis(int port) {
+        this.port = port;
+    }
+
+    /** The server shared by all tests in this JVM, started on first use. */
+    public static synchronized TestRedis shared() {
+        if (shared == null) {
+            int port = freePort();
+            shared = DockerClientFactory.instance().isDockerAvailable()
+                    ? new ContainerRedis(port)
+                    : new EmbeddedRedis(port);
+            shared.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+        }
+        return shared;
+    }
+
+    public String host() {
+        return HOST;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://" + HOST + ":" + port;
+    }
+
+    /** Starts the server and returns once it answers PING. */
+    public final synchronized void start() {
+        doStart();
+        awaitReady();
+    }
+
+    /** Stops the server; clients see their connections close. */
+    public final synchronized void stop() {
+        doStop();
+    }
+
+    protected abstract void doStart();
+
+    protected abstract void doStop();
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!answersPing()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "Redis on port " + port + " did not answer PING within " + READY_TIMEOUT);
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean answersPing() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), 200);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = in.readNBytes(7);
+            return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class EmbeddedRedis extends TestRedis {
+
+        private final RedisServer server;
+
+        EmbeddedRedis(int port) {
+            super(port);
+            try {
+                server = RedisServer.newRedisServer()
+                        .port(port)
+                        .bind(HOST)
+                        .setting("save \"\"")
+                        .setting("appendonly no")
+                        .build();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        protected void doStart() {
+            try {
+                server.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        protected void doStop() {
+            try {
+                if (server.isActive()) {
+                    server.stop();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A fixed host port, so that a stopped and restarted container keeps its address like a real server. */
+    private static final class ContainerRedis extends TestRedis {
+
+        private static final int REDIS_PORT = 6379;
+
+        private final GenericContainer<?> container;
+
+        @SuppressWarnings("resource")
+        ContainerRedis(int port) {
+            super(port);
+            container = new GenericContainer<>("redis:7.4-alpine")
+                    .withCommand("redis-server", "--save", "", "--appendonly", "no")
+                    .withExposedPorts(REDIS_PORT)
+                    .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                            .withPortBindings(List.of(new PortBinding(
+                                    Ports.Binding.bindIpAndPort(HOST, port), new ExposedPort(REDIS_PORT)))));
+        }
+
+        @Override
+        protected void doStart() {
+            if (container.getContainerId() == null) {
+                container.start();
+            } else {
+                container
+                        .getDockerClient()
+                        .startContainerCmd(container.getContainerId())
+                        .exec();
+            }
+        }
+
+        @Override
+        protected void doStop() {
+            if (container.getContainerId() != null) {
+                container
+                        .getDockerClient()
+                        .stopContainerCmd(container.getContainerId())
+                        .exec();
+            }
+        }
+    }
+}

@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +37,7 @@ public abstract class TestRedis {
     /** The server shared by all tests in this JVM, started on first use. */
     public static synchronized TestRedis shared() {
         if (shared == null) {
-            int port = freePort();
+            int port = FreePort.find();
             shared = DockerClientFactory.instance().isDockerAvailable()
                     ? new ContainerRedis(port)
                     : new EmbeddedRedis(port);
@@ -108,14 +106,6 @@ public abstract class TestRedis {
             return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

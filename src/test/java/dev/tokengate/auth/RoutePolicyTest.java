@@ -1,0 +1,67 @@
+package dev.tokengate.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokengate.token.TokenRecord;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RoutePolicyTest {
+
+    @Test
+    void routeWithoutMetadataRequiresATokenAndNoScope() {
+        RoutePolicy policy = RoutePolicy.of(Map.of());
+
+        assertThat(policy.authRequired()).isTrue();
+        assertThat(policy.requiredScopes()).isEmpty();
+    }
+
+    @Test
+    void authNoneMakesARoutePublicWhateverItsCase() {
+        assertThat(RoutePolicy.of(Map.of("auth", "none")).authRequired()).isFalse();
+        assertThat(RoutePolicy.of(Map.of("auth", " None ")).authRequired()).isFalse();
+    }
+
+    @Test
+    void anyOtherAuthValueRequiresAToken() {
+        assertThat(RoutePolicy.of(Map.of("auth", "required")).authRequired()).isTrue();
+        assertThat(RoutePolicy.of(Map.of("auth", false)).authRequired()).isTrue();
+        assertThat(RoutePolicy.of(Map.of("auth", "nope")).authRequired()).isTrue();
+        assertThat(RoutePolicy.isKnownAuthValue("nope")).isFalse();
+        assertThat(RoutePolicy.isKnownAuthValue("required")).isTrue();
+    }
+
+    @Test
+    void scopesComeFromASpaceSeparatedStringOrAYamlList() {
+        assertThat(RoutePolicy.of(Map.of("scopes", "orders:read  orders:write")).requiredScopes())
+                .containsExactly("orders:read", "orders:write");
+        assertThat(RoutePolicy.of(Map.of("scopes", List.of("orders:read", "orders:write")))
+                        .requiredScopes())
+                .containsExactly("orders:read", "orders:write");
+        assertThat(RoutePolicy.of(Map.of("scopes", Map.of("0", "orders:read"))).requiredScopes())
+                .containsExactly("orders:read");
+    }
+
+    @Test
+    void everyRequiredScopeMustBeAWholeWordOfTheTokenScopes() {
+        RoutePolicy policy = RoutePolicy.of(Map.of("scopes", "orders:read orders:write"));
+
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:write orders:read")))
+                .isTrue();
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:read"))).isFalse();
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:reader orders:write")))
+                .isFalse();
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "xorders:read orders:write")))
+                .isFalse();
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:read\torders:write")))
+                .isTrue();
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", ""))).isFalse();
+    }
+
+    @Test
+    void scopeChallengeListsEveryRequiredScopeAsAQuotedStringValue() {
+        assertThat(RoutePolicy.of(Map.of("scopes", "a:b c\"d")).scopeChallenge())
+                .isEqualTo("a:b c\\\"d");
+    }
+}

@@ -9,17 +9,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How tokengate finds and checks tokens, and what it tells the upstream.
  *
- * @param keyPrefix prefix of the Redis key of each token; the key is this prefix followed by the hashed token
- * @param tokenHashing how the raw token becomes the rest of the key: {@code sha256} (lowercase hex) or {@code none}
- *     (the raw token, for login services that already store it that way)
- * @param schemes Authorization schemes that carry a token, matched case-insensitively; {@code Token} is the Django
- *     REST Framework style
- * @param userHeader request header that carries the authenticated user id to the upstream; a client-sent one is
- *     always removed
- * @param scopesHeader request header that carries the token's space-separated scopes to the upstream; a client-sent
- *     one is always removed
- * @param forwardCredentials whether the Authorization header is passed on to the upstream after a successful check
- * @param redisTimeout how long a token lookup may take before the request is answered 503
+ * @param keyPrefix Prefix of the Redis key of each token; the key is this prefix followed by the hashed token.
+ * @param tokenHashing How the raw token becomes the rest of the key: sha256 (lowercase hex of the token's SHA-256) or
+ *     none (the raw token, for login services that already store it that way).
+ * @param schemes Authorization schemes that carry a token, matched case-insensitively. Token is the Django REST
+ *     Framework style.
+ * @param userHeader Request header that carries the authenticated user id to the upstream. A client-sent one is always
+ *     removed.
+ * @param scopesHeader Request header that carries the token's space-separated scopes to the upstream. A client-sent
+ *     one is always removed.
+ * @param forwardCredentials Whether the Authorization header is passed on to the upstream after a successful check.
+ * @param redisTimeout How long a token lookup may take before the request is answered 503.
  */
 @ConfigurationProperties(AuthProperties.PREFIX)
 public record AuthProperties(

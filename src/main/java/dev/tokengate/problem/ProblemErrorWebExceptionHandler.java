@@ -49,6 +49,24 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         return writer.write(exchange, status, detailOf(status, error), Map.of());
     }
 
+    // An unexpected 500 is a bug and gets a stack trace; an unreachable or slow upstream is an operational fact.
+    private static void logIfServerError(ServerWebExchange exchange, HttpStatusCode status, Throwable error) {
+        if (status.value() == HttpStatus.INTERNAL_SERVER_ERROR.value()) {
+            log.error(
+                    "500 answering {} {}",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    error);
+        } else if (status.is5xxServerError()) {
+            log.warn(
+                    "{} answering {} {}: {}",
+                    status.value(),
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    NestedExceptionUtils.getMostSpecificCause(error).toString());
+        }
+    }
+
     private static HttpStatusCode statusOf(Throwable error) {
         if (error instanceof ResponseStatusException statusException) {
             return statusException.getStatusCode();

@@ -3,7 +3,8 @@ package dev.tokengate.support;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -17,7 +18,9 @@ public final class RecordingUpstream {
 
     private static RecordingUpstream shared;
 
-    private final List<ReceivedRequest> received = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<ReceivedRequest> received = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private volatile ReceivedRequest last;
     private final JsonMapper json = JsonMapper.builder().build();
     private final DisposableServer server;
 
@@ -33,6 +36,8 @@ public final class RecordingUpstream {
                     ReceivedRequest recorded =
                             new ReceivedRequest(request.method().name(), request.uri(), headers);
                     received.add(recorded);
+                    last = recorded;
+                    count.incrementAndGet();
                     byte[] body = json.writeValueAsBytes(Map.of("path", recorded.uri(), "headers", headers));
                     return response.header("Content-Type", "application/json")
                             .sendByteArray(Mono.just(body))
@@ -59,7 +64,7 @@ public final class RecordingUpstream {
     }
 
     public int requestCount() {
-        return received.size();
+        return count.get();
     }
 
     public List<ReceivedRequest> requests() {
@@ -67,14 +72,17 @@ public final class RecordingUpstream {
     }
 
     public ReceivedRequest lastRequest() {
-        if (received.isEmpty()) {
+        ReceivedRequest latest = last;
+        if (latest == null) {
             throw new AssertionError("No request reached the upstream");
         }
-        return received.get(received.size() - 1);
+        return latest;
     }
 
     public void clear() {
         received.clear();
+        count.set(0);
+        last = null;
     }
 
     public void stop() {

@@ -128,12 +128,7 @@ class TokenAuthenticationIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void unknownTokenIsRefusedWith401InvalidToken() {
-        WebTestClient.ResponseSpec response = bearer("/orders/1", TestTokens.newToken());
-
-        assertProblem(response, HttpStatus.UNAUTHORIZED, CHALLENGE_INVALID_TOKEN, "Invalid token.", "/orders/1")
-                .jsonPath("$.error")
-                .isEqualTo("invalid_token");
-        assertThat(upstream.requestCount()).isZero();
+        assertRefusedAsInvalidToken(TestTokens.newToken());
     }
 
     @Test
@@ -144,13 +139,7 @@ class TokenAuthenticationIntegrationTest extends GatewayIntegrationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !tokens.exists(TestTokens.keyOf(token)));
         upstream.clear();
 
-        assertProblem(
-                bearer("/orders/1", token),
-                HttpStatus.UNAUTHORIZED,
-                CHALLENGE_INVALID_TOKEN,
-                "Invalid token.",
-                "/orders/1");
-        assertThat(upstream.requestCount()).isZero();
+        assertRefusedAsInvalidToken(token);
     }
 
     @Test
@@ -161,13 +150,7 @@ class TokenAuthenticationIntegrationTest extends GatewayIntegrationTest {
 
         tokens.revoke(token);
 
-        assertProblem(
-                bearer("/orders/1", token),
-                HttpStatus.UNAUTHORIZED,
-                CHALLENGE_INVALID_TOKEN,
-                "Invalid token.",
-                "/orders/1");
-        assertThat(upstream.requestCount()).isZero();
+        assertRefusedAsInvalidToken(token);
     }
 
     @Test
@@ -317,13 +300,7 @@ class TokenAuthenticationIntegrationTest extends GatewayIntegrationTest {
         String token = TestTokens.newToken();
         tokens.redis().set(TestTokens.keyOf(token), "alice");
 
-        assertProblem(
-                bearer("/orders/1", token),
-                HttpStatus.UNAUTHORIZED,
-                CHALLENGE_INVALID_TOKEN,
-                "Invalid token.",
-                "/orders/1");
-        assertThat(upstream.requestCount()).isZero();
+        assertRefusedAsInvalidToken(token);
     }
 
     @Test
@@ -331,13 +308,7 @@ class TokenAuthenticationIntegrationTest extends GatewayIntegrationTest {
         String token = TestTokens.newToken();
         tokens.redis().hset(TestTokens.keyOf(token), "scopes", "orders:read");
 
-        assertProblem(
-                bearer("/orders/1", token),
-                HttpStatus.UNAUTHORIZED,
-                CHALLENGE_INVALID_TOKEN,
-                "Invalid token.",
-                "/orders/1");
-        assertThat(upstream.requestCount()).isZero();
+        assertRefusedAsInvalidToken(token);
     }
 
     @Test
@@ -350,10 +321,15 @@ class TokenAuthenticationIntegrationTest extends GatewayIntegrationTest {
         assertThat(upstream.requestCount()).isZero();
     }
 
-    private WebTestClient.ResponseSpec bearer(String path, String token) {
-        return client.get()
-                .uri(path)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .exchange();
+    private void assertRefusedAsInvalidToken(String token) {
+        assertProblem(
+                        bearer("/orders/1", token),
+                        HttpStatus.UNAUTHORIZED,
+                        CHALLENGE_INVALID_TOKEN,
+                        "Invalid token.",
+                        "/orders/1")
+                .jsonPath("$.error")
+                .isEqualTo("invalid_token");
+        assertThat(upstream.requestCount()).isZero();
     }
 }

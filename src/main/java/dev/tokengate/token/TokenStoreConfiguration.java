@@ -4,6 +4,7 @@ import dev.tokengate.auth.AuthProperties;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -27,6 +28,12 @@ class TokenStoreConfiguration {
                 connection, properties.keyPrefix(), properties.tokenHashing(), properties.redisTimeout());
     }
 
+    /** Named so that it takes the place of Spring Boot's own Redis health indicator. */
+    @Bean
+    RedisHealthIndicator redisHealthIndicator(SharedRedisConnection connection, AuthProperties properties) {
+        return new RedisHealthIndicator(connection, properties.redisTimeout());
+    }
+
     /**
      * Lettuce queues commands while disconnected until they time out; a gateway must answer 503 at once instead, so
      * that no request waits on a Redis that is gone.
@@ -38,7 +45,7 @@ class TokenStoreConfiguration {
 
     @Bean
     ClientResourcesBuilderCustomizer fastReconnect() {
-        return resources -> resources.reconnectDelay(Delay.exponential(
-                Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, java.util.concurrent.TimeUnit.MILLISECONDS));
+        return resources -> resources.reconnectDelay(
+                Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS));
     }
 }

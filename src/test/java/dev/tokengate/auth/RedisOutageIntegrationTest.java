@@ -27,6 +27,7 @@ class RedisOutageIntegrationTest extends GatewayIntegrationTest {
         redis.stop();
         try {
             assertRefusedAsUnavailableInTime(token);
+            client.get().uri("/actuator/health").exchange().expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         } finally {
             redis.start();
         }
@@ -37,6 +38,7 @@ class RedisOutageIntegrationTest extends GatewayIntegrationTest {
                 .pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> bearer("/orders/1", token).expectStatus().isOk());
         assertThat(upstream.lastRequest().header("X-User-Id")).isEqualTo("alice");
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk();
     }
 
     @Test

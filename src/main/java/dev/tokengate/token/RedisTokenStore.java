@@ -39,16 +39,55 @@ public class RedisTokenStore implements TokenStore {
 
     @Override
     public Mono<TokenRecord> lookup(String rawToken) {
-        String key = keyPrefix + hashing.apply(rawToken);
-        return redis.connection()
-                .flatMap(connection -> connection
-                        .hashCommands()
-                        .hGetAll(utf8(key))
-                        .collectMap(entry -> decode(entry.getKey()), entry -> decode(entry.getValue())))
+        return find(keyFor(rawToken));
+    }
+
+    /** The Redis key of a raw token: the key prefix followed by the token, hashed as configured. */
+    public String keyFor(String rawToken) {
+        return keyPrefix + hashing.apply(rawToken);
+    }
+
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    public TokenHashing hashing() {
+        return hashing;
+    }
+
+    /** The token under {@code key}: one {@code HGETALL}. Empty when there is no usable token. */
+    public Mono<TokenRecord> find(String key) {
+        return fields(key)
                 .timeout(timeout)
                 .flatMap(fields -> toRecord(key, fields))
                 .onErrorResume(RedisTokenStore::isWrongType, e -> dataProblem(key, "is not a hash"))
                 .onErrorMap(this::unavailable);
+    }
+
+    /**
+     * The token under {@code key} and the key's remaining lifetime: {@code HGETALL} and {@code PTTL}, sent together
+     * on the shared connection. Never empty: an unknown key gives a {@link StoredToken} without a token.
+     */
+    public Mono<StoredToken> findWithTtl(String key) {
+        Mono<Long> ttl = redis.connection()
+                .flatMap(connection -> connection.keyCommands().pTtl(utf8(key)));
+        return Mono.zip(fields(key), ttl)
+                .timeout(timeout)
+                .flatMap(found -> toRecord(key, found.getT1())
+                        .map(token -> new StoredToken(token, found.getT2()))
+                        .defaultIfEmpty(StoredToken.UNKNOWN))
+                .onErrorResume(
+                        RedisTokenStore::isWrongType,
+                        e -> dataProblem(key, "is not a hash").then(Mono.just(StoredToken.UNKNOWN)))
+                .onErrorMap(this::unavailable);
+    }
+
+    private Mono<Map<String, String>> fields(String key) {
+        return redis.connection()
+                .flatMap(connection -> connection
+                        .hashCommands()
+                        .hGetAll(utf8(key))
+                        .collectMap(entry -> decode(entry.getKey()), entry -> decode(entry.getValue())));
     }
 
     private Mono<TokenRecord> toRecord(String key, Map<String, String> fields) {

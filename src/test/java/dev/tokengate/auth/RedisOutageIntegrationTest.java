@@ -41,11 +41,10 @@ class RedisOutageIntegrationTest extends GatewayIntegrationTest {
         client.get().uri("/actuator/health").exchange().expectStatus().isOk();
     }
 
+    /** A token the gateway has not seen yet: a cached one is answered from memory (see the cache tests). */
     @Test
     void redisSlowerThanTheTimeoutGives503WithinTheTimeout() {
         String token = tokens.issue("alice", "orders:read");
-        bearer("/orders/1", token).expectStatus().isOk();
-        upstream.clear();
 
         tokens.redis().clientPause(3000);
         assertRefusedAsUnavailableInTime(token);

@@ -11,10 +11,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * The real Redis server of the test JVM: a Testcontainers container where a Docker engine answers, otherwise the
@@ -37,14 +39,24 @@ public abstract class TestRedis {
     /** The server shared by all tests in this JVM, started on first use. */
     public static synchronized TestRedis shared() {
         if (shared == null) {
-            int port = FreePort.find();
-            shared = DockerClientFactory.instance().isDockerAvailable()
-                    ? new ContainerRedis(port)
-                    : new EmbeddedRedis(port);
-            shared.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+            shared = startNew();
         }
         return shared;
+    }
+
+    /**
+     * Another server of its own, for tests that need a differently configured Redis; stopped at JVM exit at the latest.
+     *
+     * @param configLines redis.conf lines, such as {@code rename-command CLIENT ""}
+     */
+    public static TestRedis startNew(String... configLines) {
+        int port = FreePort.find();
+        TestRedis redis = DockerClientFactory.instance().isDockerAvailable()
+                ? new ContainerRedis(port, List.of(configLines))
+                : new EmbeddedRedis(port, List.of(configLines));
+        redis.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(redis::stop));
+        return redis;
     }
 
     public String host() {
@@ -113,15 +125,16 @@ public abstract class TestRedis {
 
         private final RedisServer server;
 
-        EmbeddedRedis(int port) {
+        EmbeddedRedis(int port, List<String> configLines) {
             super(port);
             try {
-                server = RedisServer.newRedisServer()
+                RedisServerBuilder builder = RedisServer.newRedisServer()
                         .port(port)
                         .bind(HOST)
                         .setting("save \"\"")
-                        .setting("appendonly no")
-                        .build();
+                        .setting("appendonly no");
+                configLines.forEach(builder::setting);
+                server = builder.build();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -156,10 +169,13 @@ public abstract class TestRedis {
         private final GenericContainer<?> container;
 
         @SuppressWarnings("resource")
-        ContainerRedis(int port) {
+        ContainerRedis(int port, List<String> configLines) {
             super(port);
+            List<String> command = new ArrayList<>(
+                    List.of("redis-server", "--save", "", "--appendonly", "no", "--enable-debug-command", "yes"));
+            configLines.forEach(line -> command.addAll(List.of(("--" + line).split(" "))));
             container = new GenericContainer<>("redis:7.4-alpine")
-                    .withCommand("redis-server", "--save", "", "--appendonly", "no")
+                    .withCommand(command.toArray(String[]::new))
                     .withExposedPorts(REDIS_PORT)
                     .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                             .withPortBindings(List.of(new PortBinding(

@@ -1,14 +1,22 @@
 package dev.tokengate.support;
 
 import dev.tokengate.token.TokenHashing;
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes tokens into the test Redis the way ops or a login service would, through a plain Redis client of its own:
@@ -65,6 +73,47 @@ public final class TestTokens implements AutoCloseable {
 
     public boolean exists(String key) {
         return redis().exists(key) == 1;
+    }
+
+    /** How many times Redis has run each of {@code commands} since it started, from {@code INFO commandstats}. */
+    public long commandCalls(String... commands) {
+        String stats = redis().info("commandstats");
+        long calls = 0;
+        for (String command : commands) {
+            Matcher matcher = Pattern.compile("cmdstat_" + command.toLowerCase(Locale.ROOT) + ":calls=(\\d+)")
+                    .matcher(stats);
+            if (matcher.find()) {
+                calls += Long.parseLong(matcher.group(1));
+            }
+        }
+        return calls;
+    }
+
+    /**
+     * Turns Redis's active expiry on or off ({@code DEBUG SET-ACTIVE-EXPIRE}): off, an expired key stays until it is
+     * read, and no invalidation announces its end.
+     */
+    public void activeExpire(boolean on) {
+        redis().dispatch(
+                        CommandType.DEBUG,
+                        new StatusOutput<>(StringCodec.UTF8),
+                        new CommandArgs<>(StringCodec.UTF8)
+                                .add("SET-ACTIVE-EXPIRE")
+                                .add(on ? 1 : 0));
+    }
+
+    /** Kills every connection that has client tracking on ({@code t} among its CLIENT LIST flags); returns how many. */
+    public int killTrackingConnections() {
+        int killed = 0;
+        for (String client : redis().clientList().split("\n")) {
+            Matcher flags = Pattern.compile(" flags=(\\S*)").matcher(client);
+            Matcher id = Pattern.compile("^id=(\\d+)").matcher(client);
+            if (flags.find() && flags.group(1).contains("t") && id.find()) {
+                killed += redis().clientKill(KillArgs.Builder.id(Long.parseLong(id.group(1))))
+                        .intValue();
+            }
+        }
+        return killed;
     }
 
     /** Synchronous commands for anything else a test needs to do to Redis. */

@@ -1,0 +1,144 @@
+package dev.tokengate.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tokengate.token.StoredToken;
+import dev.tokengate.token.TokenHashing;
+import dev.tokengate.token.TokenRecord;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import reactor.core.publisher.Mono;
+
+/**
+ * Token lookups held in the gateway, keyed by the token's Redis key, with the bookkeeping that keeps a cached answer
+ * from outliving an invalidation.
+ *
+ * <p>The race it closes: a lookup reads a token from Redis, the token is revoked, and the invalidation is processed
+ * before the lookup's answer. Storing that answer would keep a revoked token alive. So each entry carries stamps
+ * taken before its lookup was sent: the cache-wide epoch (moved by flushes and by the tracking connection going
+ * down or up) and the counter of the key's stripe (moved by every invalidation of a key in it). An entry is served
+ * only while both are unchanged, so an invalidation wins over any lookup in flight, whatever the order they finish.
+ * Stripes bound the memory this takes; a collision only costs another key one extra Redis lookup.
+ */
+final class TokenCache {
+
+    private static final int STRIPES = 1 << 16;
+
+    private final Cache<String, Entry> entries;
+    private final AtomicLong epoch = new AtomicLong();
+    private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
+    private final long ttlNanos;
+    private final long negativeTtlNanos;
+
+    private final boolean keysHoldRawTokens;
+    private final Ticker ticker;
+
+    /**
+     * @param keysHoldRawTokens whether Redis keys contain raw tokens ({@code token-hashing: none}); such keys are held
+     *     only as their sha256, so that no raw token stays in memory
+     */
+    TokenCache(CacheProperties properties, boolean keysHoldRawTokens) {
+        this(properties, keysHoldRawTokens, Ticker.systemTicker());
+    }
+
+    TokenCache(CacheProperties properties, boolean keysHoldRawTokens, Ticker ticker) {
+        this.keysHoldRawTokens = keysHoldRawTokens;
+        this.ticker = ticker;
+        this.ttlNanos = properties.ttl().toNanos();
+        this.negativeTtlNanos = properties.negativeTtl().toNanos();
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(properties.maxEntries())
+                .expireAfter(new EntryExpiry())
+                .ticker(ticker)
+                .build();
+    }
+
+    /** The cached answer for {@code redisKey}: a Mono of the token, an empty Mono for an unknown one, or null. */
+    Mono<TokenRecord> get(String redisKey) {
+        String key = cacheKey(redisKey);
+        Entry entry = entries.getIfPresent(key);
+        if (entry == null || entry.epoch != epoch.get() || entry.stripe != stripes.get(stripe(key))) {
+            return null;
+        }
+        return entry.answer;
+    }
+
+    /** Taken before a lookup is sent to Redis, so that any invalidation after that moment is seen. */
+    Stamp stamp(String redisKey) {
+        String key = cacheKey(redisKey);
+        return new Stamp(epoch.get(), stripes.get(stripe(key)), ticker.read());
+    }
+
+    void put(String redisKey, StoredToken stored, Stamp stamp) {
+        String key = cacheKey(redisKey);
+        long lifetime = lifetimeNanos(stored, stamp);
+        if (lifetime <= 0 || stamp.epoch != epoch.get() || stamp.stripe != stripes.get(stripe(key))) {
+            return;
+        }
+        Mono<TokenRecord> answer = stored.isValid() ? Mono.just(stored.token()) : Mono.empty();
+        entries.put(key, new Entry(answer, stamp.epoch, stamp.stripe, lifetime));
+    }
+
+    /** Ends the cached answer for {@code redisKey}, and that of any lookup of it in flight; true if one was held. */
+    boolean invalidate(String redisKey) {
+        String key = cacheKey(redisKey);
+        stripes.incrementAndGet(stripe(key));
+        return entries.asMap().remove(key) != null;
+    }
+
+    /** Ends every cached answer, and those of all lookups in flight. */
+    void invalidateAll() {
+        epoch.incrementAndGet();
+        entries.invalidateAll();
+    }
+
+    long size() {
+        return entries.estimatedSize();
+    }
+
+    // The key's expiry counts from before the lookup was sent, so an entry never outlives the key in Redis.
+    private long lifetimeNanos(StoredToken stored, Stamp stamp) {
+        if (!stored.isValid()) {
+            return negativeTtlNanos;
+        }
+        if (stored.ttlMillis() == StoredToken.NO_EXPIRY) {
+            return ttlNanos;
+        }
+        long untilExpiry = Duration.ofMillis(stored.ttlMillis()).toNanos() - (ticker.read() - stamp.nanoTime);
+        return Math.min(ttlNanos, untilExpiry);
+    }
+
+    private String cacheKey(String redisKey) {
+        return keysHoldRawTokens ? TokenHashing.sha256Hex(redisKey) : redisKey;
+    }
+
+    private static int stripe(String key) {
+        int hash = key.hashCode();
+        return (hash ^ (hash >>> 16)) & (STRIPES - 1);
+    }
+
+    record Stamp(long epoch, long stripe, long nanoTime) {}
+
+    private record Entry(Mono<TokenRecord> answer, long epoch, long stripe, long lifetimeNanos) {}
+
+    private static final class EntryExpiry implements Expiry<String, Entry> {
+
+        @Override
+        public long expireAfterCreate(String key, Entry entry, long currentTime) {
+            return entry.lifetimeNanos;
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Entry entry, long currentTime, long currentDuration) {
+            return entry.lifetimeNanos;
+        }
+
+        @Override
+        public long expireAfterRead(String key, Entry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tokengate.support;
+
+import dev.tokengate.TokengateApplication;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * One more gateway process-alike: a full application context on its own random port, on the same Redis and upstream
+ * as the test's own gateway, for tests of several instances.
+ */
+public final class GatewayInstance implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final WebTestClient client;
+
+    private GatewayInstance(ConfigurableApplicationContext context) {
+        this.context = context;
+        String port = context.getEnvironment().getRequiredProperty("local.server.port");
+        this.client = WebTestClient.bindToServer()
+                .baseUrl("http://" + TestRedis.HOST + ":" + port)
+                .responseTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** Starts a gateway with the test routes on {@code redis}, with extra {@code name=value} properties. */
+    public static GatewayInstance start(TestRedis redis, String... properties) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.data.redis.host=" + redis.host(),
+                "--spring.data.redis.port=" + redis.port(),
+                "--test.upstream.url=" + RecordingUpstream.shared().url(),
+                "--test.unreachable.url=http://" + TestRedis.HOST + ":" + FreePort.find()));
+        for (String property : properties) {
+            args.add("--" + property);
+        }
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TokengateApplication.class)
+                .profiles("test")
+                .run(args.toArray(String[]::new));
+        return new GatewayInstance(context);
+    }
+
+    public WebTestClient client() {
+        return client;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tokengate.support;
+
+import java.time.Duration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Measures how soon a gateway refuses a token once Redis has confirmed the write that ended it: requests go out back
+ * to back until one gets the expected status, within a bound.
+ */
+public final class RefusalTimer {
+
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(5);
+
+    private RefusalTimer() {}
+
+    /**
+     * @param since {@link System#nanoTime()} when Redis confirmed the write
+     * @return how many requests it took (1: the very next one was refused) and the time since the write
+     */
+    public static Refusal awaitStatus(
+            WebTestClient client, String path, String token, HttpStatusCode expected, long since) {
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            HttpStatusCode status = client.get()
+                    .uri(path)
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                    .exchange()
+                    .returnResult(Void.class)
+                    .getStatus();
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - since);
+            if (status.equals(expected)) {
+                return new Refusal(attempts, elapsed);
+            }
+            if (elapsed.compareTo(GIVE_UP_AFTER) > 0) {
+                throw new AssertionError("Still " + status + " instead of " + expected + " after " + elapsed);
+            }
+        }
+    }
+
+    public record Refusal(int attempts, Duration elapsed) {}
+}

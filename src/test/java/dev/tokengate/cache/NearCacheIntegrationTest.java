@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.NearCacheProbe;
 import dev.tokengate.support.RefusalTimer;
 import dev.tokengate.support.RefusalTimer.Refusal;
 import dev.tokengate.support.TestTokens;
@@ -169,18 +170,9 @@ class NearCacheIntegrationTest extends GatewayIntegrationTest {
         assertRefusedInTime(token, HttpStatus.UNAUTHORIZED);
     }
 
-    /**
-     * Issued and requested until an answer comes from the cache. The first lookup may race the invalidation that the
-     * token's own creation sent, and then rightly not be kept.
-     */
     private String cachedToken(String scopes) {
         String token = tokens.issue("alice", scopes);
-        bearer("/orders/1", token).expectStatus().isOk();
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5)).until(() -> {
-            double hits = lookups("hit");
-            bearer("/orders/1", token).expectStatus().isOk();
-            return lookups("hit") > hits;
-        });
+        NearCacheProbe.untilCached(client, meters, token);
         return token;
     }
 
@@ -195,16 +187,10 @@ class NearCacheIntegrationTest extends GatewayIntegrationTest {
     }
 
     private double wholeCacheInvalidations() {
-        return meters.get("tokengate.cache.invalidations")
-                .tag("scope", "all")
-                .counter()
-                .count();
+        return NearCacheProbe.wholeCacheInvalidations(meters);
     }
 
     private double lookups(String result) {
-        return meters.get("tokengate.cache.lookups")
-                .tag("result", result)
-                .counter()
-                .count();
+        return NearCacheProbe.lookups(meters, result);
     }
 }

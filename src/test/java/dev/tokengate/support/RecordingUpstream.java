@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,10 +23,14 @@ public final class RecordingUpstream {
     private final AtomicInteger count = new AtomicInteger();
     private volatile ReceivedRequest last;
     private final JsonMapper json = JsonMapper.builder().build();
+    private final LoopResources loops;
     private final DisposableServer server;
 
     private RecordingUpstream(int port) {
+        // Loops of its own: closing a gateway's application context disposes Reactor Netty's global ones.
+        loops = LoopResources.create("recording-upstream", 1, true);
         server = HttpServer.create()
+                .runOn(loops)
                 .host(TestRedis.HOST)
                 .port(port)
                 .handle((request, response) -> {
@@ -87,6 +92,7 @@ public final class RecordingUpstream {
 
     public void stop() {
         server.disposeNow();
+        loops.dispose();
     }
 
     /** One request as the upstream saw it; header names are case-insensitive. */

@@ -1,0 +1,121 @@
+package dev.tokengate.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tokengate.support.GatewayInstance;
+import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.NearCacheProbe;
+import dev.tokengate.support.RefusalTimer;
+import dev.tokengate.support.RefusalTimer.Refusal;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Two gateways on one Redis, each with its own near cache: a plain {@code DEL} reaches both. */
+class MultiInstanceRevocationIntegrationTest extends GatewayIntegrationTest {
+
+    static final Duration REVOCATION_BOUND = Duration.ofMillis(50);
+    static final int REVOCATIONS = 200;
+
+    private static GatewayInstance second;
+
+    @Autowired
+    InvalidationTracker tracker;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @BeforeAll
+    static void startSecondInstance() {
+        second = GatewayInstance.start(redis);
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        second.close();
+    }
+
+    @BeforeEach
+    void awaitTrackingOnBoth() {
+        await().atMost(Duration.ofSeconds(10)).until(tracker::isTracking);
+        await().atMost(Duration.ofSeconds(10)).until(second.bean(InvalidationTracker.class)::isTracking);
+    }
+
+    @Test
+    void tokenRevokedWithAPlainRedisClientIsRefusedByBothInstancesWithin50Milliseconds() {
+        String token = tokenCachedOnBoth();
+
+        tokens.revoke(token);
+        long revoked = System.nanoTime();
+
+        Refusal first = RefusalTimer.awaitStatus(client, "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
+        Refusal other = RefusalTimer.awaitStatus(second.client(), "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
+        assertThat(first.elapsed()).isLessThan(REVOCATION_BOUND);
+        assertThat(other.elapsed()).isLessThan(REVOCATION_BOUND);
+    }
+
+    /**
+     * Many revocations, each of a token cached on both instances: the time from Redis confirming {@code DEL} to each
+     * instance refusing the token. The figures go to {@code target/revocation-latency.md} for the README.
+     */
+    @Test
+    void revocationReachesBothInstancesWithin50MillisecondsEveryTime() throws IOException {
+        List<Duration> latencies = new ArrayList<>();
+        int refusedOnTheVeryNextRequest = 0;
+        for (int i = 0; i < REVOCATIONS; i++) {
+            String token = tokenCachedOnBoth();
+            tokens.revoke(token);
+            long revoked = System.nanoTime();
+            for (WebTestClient instance : List.of(client, second.client())) {
+                Refusal refusal =
+                        RefusalTimer.awaitStatus(instance, "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
+                latencies.add(refusal.elapsed());
+                refusedOnTheVeryNextRequest += refusal.attempts() == 1 ? 1 : 0;
+            }
+        }
+
+        Collections.sort(latencies);
+        String report = String.format(
+                "| instances | revocations | p50 | p99 | max | refused on the very next request |%n"
+                        + "|---|---|---|---|---|---|%n"
+                        + "| 2 | %d | %.2f ms | %.2f ms | %.2f ms | %d of %d |%n",
+                REVOCATIONS,
+                millis(percentile(latencies, 50)),
+                millis(percentile(latencies, 99)),
+                millis(latencies.get(latencies.size() - 1)),
+                refusedOnTheVeryNextRequest,
+                latencies.size());
+        Files.writeString(Path.of("target", "revocation-latency.md"), report);
+        System.out.print(report);
+        assertThat(latencies.get(latencies.size() - 1)).isLessThan(REVOCATION_BOUND);
+    }
+
+    private String tokenCachedOnBoth() {
+        String token = tokens.issue("alice", "orders:read");
+        NearCacheProbe.untilCached(client, meters, token);
+        NearCacheProbe.untilCached(second.client(), second.bean(MeterRegistry.class), token);
+        return token;
+    }
+
+    private static Duration percentile(List<Duration> sorted, int percent) {
+        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index));
+    }
+
+    private static double millis(Duration duration) {
+        return duration.toNanos() / 1_000_000.0;
+    }
+}

@@ -8,6 +8,7 @@ import dev.tokengate.token.StoredToken;
 import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenRecord;
 import java.time.Duration;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import reactor.core.publisher.Mono;
@@ -89,10 +90,14 @@ final class TokenCache {
         return entries.asMap().remove(key) != null;
     }
 
-    /** Ends every cached answer, and those of all lookups in flight. */
+    /**
+     * Ends every cached answer, and those of all lookups in flight, at once: the new epoch makes them unservable.
+     * Freeing their memory takes a lock and time proportional to the size, so it runs off the caller's thread, which
+     * is usually an event loop.
+     */
     void invalidateAll() {
         epoch.incrementAndGet();
-        entries.invalidateAll();
+        ForkJoinPool.commonPool().execute(entries::invalidateAll);
     }
 
     long size() {

@@ -3,6 +3,7 @@ package dev.tokengate.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tokengate.support.BearerRequests;
 import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.NearCacheProbe;
 import dev.tokengate.support.RecordingUpstream;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.http.HttpHeaders;
 
 /** A Redis that refuses CLIENT (as some proxies and locked-down servers do): one warning, then correct, uncached. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -47,20 +47,12 @@ class UntrackableRedisIntegrationTest {
             long lookupsBefore = tokens.commandCalls("hgetall");
 
             for (int i = 0; i < 10; i++) {
-                gateway.client()
-                        .get()
-                        .uri("/orders/1")
-                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                        .exchange()
+                BearerRequests.get(gateway.client(), "/orders/1", token)
                         .expectStatus()
                         .isOk();
             }
             tokens.revoke(token);
-            gateway.client()
-                    .get()
-                    .uri("/orders/1")
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                    .exchange()
+            BearerRequests.get(gateway.client(), "/orders/1", token)
                     .expectStatus()
                     .isUnauthorized();
 

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -53,9 +52,6 @@ public abstract class GatewayIntegrationTest {
 
     /** GET {@code path} with {@code Authorization: Bearer <token>}. */
     protected WebTestClient.ResponseSpec bearer(String path, String token) {
-        return client.get()
-                .uri(path)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .exchange();
+        return BearerRequests.get(client, path, token);
     }
 }

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Reads a gateway's near-cache meters, and warms its cache with a token. */
@@ -19,12 +18,7 @@ public final class NearCacheProbe {
     public static void untilCached(WebTestClient client, MeterRegistry meters, String token) {
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5)).until(() -> {
             double hits = lookups(meters, "hit");
-            client.get()
-                    .uri("/orders/1")
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                    .exchange()
-                    .expectStatus()
-                    .isOk();
+            BearerRequests.get(client, "/orders/1", token).expectStatus().isOk();
             return lookups(meters, "hit") > hits;
         });
     }

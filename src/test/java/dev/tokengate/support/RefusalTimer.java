@@ -1,7 +1,6 @@
 package dev.tokengate.support;
 
 import java.time.Duration;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -24,10 +23,7 @@ public final class RefusalTimer {
         int attempts = 0;
         while (true) {
             attempts++;
-            HttpStatusCode status = client.get()
-                    .uri(path)
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                    .exchange()
+            HttpStatusCode status = BearerRequests.get(client, path, token)
                     .returnResult(Void.class)
                     .getStatus();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - since);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.TestTokens;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 
 /** {@code token-hashing: none}, for a login service that already writes raw tokens as keys. */
@@ -17,12 +16,7 @@ class RawTokenKeysIntegrationTest extends GatewayIntegrationTest {
         String token = TestTokens.newToken();
         tokens.store("session:" + token, "erin", "orders:read");
 
-        client.get()
-                .uri("/orders/1")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .exchange()
-                .expectStatus()
-                .isOk();
+        bearer("/orders/1", token).expectStatus().isOk();
 
         assertThat(upstream.lastRequest().header("X-User-Id")).isEqualTo("erin");
     }
@@ -32,12 +26,7 @@ class RawTokenKeysIntegrationTest extends GatewayIntegrationTest {
         String token = TestTokens.newToken();
         tokens.store("session:" + TokenHashing.sha256Hex(token), "erin", "orders:read");
 
-        client.get()
-                .uri("/orders/1")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .exchange()
-                .expectStatus()
-                .isUnauthorized();
+        bearer("/orders/1", token).expectStatus().isUnauthorized();
 
         assertThat(upstream.requestCount()).isZero();
     }

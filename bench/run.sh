@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# What tokengate costs, measured side by side on loopback: bench/run.sh [seconds-per-scenario] [connections]
+#
+# Starts its own Redis, an nginx upstream and the gateway jar (twice: near cache on, then off), seeds 10,000 tokens,
+# drives each scenario with wrk after a discarded warm-up, prints one Markdown table and writes it with the machine,
+# commit and date to bench/results/<date>-<commit>.md and into the README's Performance section.
+set -euo pipefail
+
+SECONDS_PER_SCENARIO=${1:-15}
+CONNECTIONS=${2:-64}
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-10}          # per scenario, discarded
+JVM_WARMUP_SECONDS=${BENCH_JVM_WARMUP_SECONDS:-20}      # once per gateway start, mixed traffic, discarded: the JIT compiles the whole path
+THREADS=2
+TOKENS=10000
+REDIS_PORT=${BENCH_REDIS_PORT:-17379}
+UPSTREAM_PORT=${BENCH_UPSTREAM_PORT:-17081}
+GATEWAY_PORT=${BENCH_GATEWAY_PORT:-17080}
+GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # empty: the JVM defaults a user gets
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=$(mktemp -d /tmp/tokengate-bench.XXXXXX)
+PIDS=()
+
+cleanup() {
+  local pid
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${PIDS[i]}
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+
+require_packages() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} from Debian's packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for_port() {
+  local port=$1 what=$2
+  for _ in $(seq 1 300); do
+    port_free "$port" || return 0
+    sleep 0.1
+  done
+  log "$what did not open port $port"; exit 1
+}
+
+build_jar() {
+  if [ ! -f target/tokengate.jar ] || [ -n "$(find src pom.xml -newer target/tokengate.jar -print -quit)" ]; then
+    log "building target/tokengate.jar"
+    ./mvnw -B -q package -DskipTests
+  fi
+}
+
+redis_binary() {
+  if command -v redis-server >/dev/null; then command -v redis-server; return; fi
+  local jar
+  jar=$(find "${HOME}/.m2/repository/com/github/codemonstur/embedded-redis" -name 'embedded-redis-*.jar' | sort | tail -1)
+  [ -n "$jar" ] || { log "no redis-server and no embedded-redis jar (run ./mvnw verify once)"; exit 1; }
+  unzip -q -o -j "$jar" 'redis-server-*-linux-amd64' -d "$WORK"
+  chmod +x "$WORK"/redis-server-*-linux-amd64
+  ls "$WORK"/redis-server-*-linux-amd64
+}
+
+start_redis() {
+  "$(redis_binary)" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_port "$REDIS_PORT" redis
+}
+
+start_upstream() {
+  mkdir -p "$WORK/nginx"
+  cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+error_log $WORK/nginx/error.log warn;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  server {
+    listen 127.0.0.1:$UPSTREAM_PORT;
+    location / { return 200 "ok\n"; }
+  }
+}
+CONF
+  "$(command -v nginx || echo /usr/sbin/nginx)" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' &
+  PIDS+=($!)
+  wait_for_port "$UPSTREAM_PORT" nginx
+}
+
+GATEWAY_PID=
+start_gateway() {
+  # shellcheck disable=SC2086
+  java $GATEWAY_JAVA_OPTS -jar target/tokengate.jar \
+    --server.port="$GATEWAY_PORT" \
+    --spring.data.redis.port="$REDIS_PORT" \
+    --bench.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" \
+    --spring.config.additional-location=file:bench/application-bench.yml \
+    "$@" >"$WORK/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  PIDS+=("$GATEWAY_PID")
+  wait_for_port "$GATEWAY_PORT" gateway
+}
+
+stop_gateway() {
+  kill "$GATEWAY_PID" && wait "$GATEWAY_PID" 2>/dev/null || true
+  GATEWAY_PID=
+}
+
+cpu_ticks() { [ -n "$1" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" || echo 0; }
+redis_calls() { java bench/BenchRedis.java calls "$REDIS_PORT"; }
+
+wrk_run() { # seconds url tokens-file-or-empty
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$1"s --latency)
+  if [ -n "$3" ]; then wrk "${args[@]}" -s bench/tokens.lua "$2" -- "$3"; else wrk "${args[@]}" "$2"; fi
+}
+
+to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 1.02s) to milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+ROWS=()
+RPS=()
+# scenario: number name url tokens-file expect-2xx(yes/no) count-redis(yes/no)
+scenario() {
+  local n=$1 name=$2 url=$3 tokens=$4 expect2xx=$5 count_redis=$6 pid=${GATEWAY_PID:-}
+  log "row $n: $name (warm-up ${WARMUP_SECONDS}s, then ${SECONDS_PER_SCENARIO}s)"
+  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" >/dev/null
+  local calls_before ticks_before calls_after ticks_after out
+  calls_before=$(redis_calls)
+  ticks_before=$(cpu_ticks "$pid")
+  out=$(wrk_run "$SECONDS_PER_SCENARIO" "$url" "$tokens")
+  ticks_after=$(cpu_ticks "$pid")
+  calls_after=$(redis_calls)
+  local requests rps p50 p90 p99 non2xx cpu cmds
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  rps=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+  p90=$(to_ms "$(awk '$1 == "90%" { print $2 }' <<<"$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+  non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out"); non2xx=${non2xx:-0}
+  [ "$expect2xx" = yes ] || non2xx="(all ${requests} expected)"
+  if [ -n "$pid" ]; then
+    cpu=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / r }')
+  else
+    cpu="–"
+  fi
+  cmds="–"
+  [ "$count_redis" = yes ] && cmds=$(awk -v c=$((calls_after - calls_before)) -v r="$requests" 'BEGIN { printf "%.3f", c / r }')
+  RPS[n]=$rps
+  ROWS[n]="| $n | $name | $rps | $cpu | $p50 | $p90 | $p99 | $non2xx | RATIO1 | RATIO2 | $cmds |"
+}
+
+jvm_warmup() {
+  log "JIT warm-up of the new gateway: ${JVM_WARMUP_SECONDS}s of mixed traffic, discarded"
+  local half=$((JVM_WARMUP_SECONDS / 2))
+  wrk_run "$half" "http://127.0.0.1:$GATEWAY_PORT/public/x" "" >/dev/null
+  wrk_run "$half" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/valid.txt" >/dev/null
+}
+
+heap_used() {
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }'
+}
+
+# --- run ---------------------------------------------------------------------------------------------------------
+for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT"; do
+  port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
+done
+require_packages
+build_jar
+start_redis
+log "seeding $TOKENS tokens"
+java bench/BenchRedis.java seed "$REDIS_PORT" "$TOKENS" "$WORK/valid.txt" "$WORK/unknown.txt"
+start_upstream
+
+GATEWAY_PID=
+scenario 1 "upstream direct (nginx)" "http://127.0.0.1:$UPSTREAM_PORT/" "" yes no
+
+log "gateway with the near cache"
+start_gateway
+jvm_warmup
+scenario 2 "gateway, public route (auth off)" "http://127.0.0.1:$GATEWAY_PORT/public/x" "" yes no
+scenario 4 "gateway, token check, near cache" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/valid.txt" yes yes
+scenario 5 "gateway, no token (401)" "http://127.0.0.1:$GATEWAY_PORT/api/x" "" no no
+scenario 6 "gateway, unknown tokens (401, negative cache)" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/unknown.txt" no yes
+HEAP_CACHED=$(heap_used "$GATEWAY_PID")
+stop_gateway
+
+log "gateway without the cache"
+start_gateway --tokengate.cache.enabled=false
+jvm_warmup
+scenario 3 "gateway, token check, no cache (1 Redis round trip)" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/valid.txt" yes yes
+HEAP_UNCACHED=$(heap_used "$GATEWAY_PID")
+stop_gateway
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "–" }'; }
+TABLE="| # | scenario | req/s | gateway CPU µs/req | p50 ms | p90 ms | p99 ms | non-2xx | × row 1 | × row 2 | Redis cmds/req |
+|---|---|---|---|---|---|---|---|---|---|---|"
+for n in 1 2 3 4 5 6; do
+  row=${ROWS[n]}
+  if [ "$n" = 1 ]; then r1="–"; r2="–"; else r1=$(ratio "${RPS[n]}" "${RPS[1]}"); r2=$(ratio "${RPS[n]}" "${RPS[2]}"); fi
+  [ "$n" = 2 ] && r2="1.00"
+  row=${row/RATIO1/$r1}
+  row=${row/RATIO2/$r2}
+  TABLE+=$'\n'"$row"
+done
+
+COMMIT=$(git rev-parse --short HEAD)
+DATE=$(date +%F)
+CPU_MODEL=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+JDK=$(java -version 2>&1 | head -1)
+RESULT="bench/results/$DATE-$COMMIT.md"
+{
+  echo "# tokengate benchmark, $DATE, commit $COMMIT"
+  echo
+  echo "$TABLE"
+  echo
+  echo "- machine: $(nproc) cores, $CPU_MODEL, $JDK"
+  echo "- load: wrk $THREADS threads, $CONNECTIONS connections, ${SECONDS_PER_SCENARIO}s per scenario after ${WARMUP_SECONDS}s of discarded warm-up (and ${JVM_WARMUP_SECONDS}s after each gateway start); $TOKENS seeded tokens, one picked at random per request"
+  echo "- gateway heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults}"
+  echo "- everything (wrk, nginx, Redis, the gateway) shares the machine over loopback; CPU µs/req counts the gateway process only"
+} >"$RESULT"
+cat "$RESULT"
+
+# The README's Performance section shows the latest table.
+python3 - "$RESULT" <<'PY' 2>/dev/null || log "README not updated (python3 missing): copy $RESULT by hand"
+import re, sys
+result = open(sys.argv[1]).read().split("\n", 2)[2].strip()
+readme = open("README.md").read()
+start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+if start in readme and end in readme:
+    head, rest = readme.split(start, 1)
+    _, tail = rest.split(end, 1)
+    link = "Latest run: [`%s`](%s).\n\n" % (sys.argv[1], sys.argv[1])
+    open("README.md", "w").write(head + start + "\n" + link + result + "\n" + end + tail)
+PY
+log "results in $RESULT"

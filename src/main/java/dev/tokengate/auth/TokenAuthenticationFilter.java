@@ -14,6 +14,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -54,10 +55,11 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         Credentials credentials =
                 parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.Token token) {
-            return authenticate(token.value(), policy)
-                    .flatMap(decision -> decision instanceof AuthDecision.Authenticated authenticated
-                            ? chain.filter(withIdentity(exchange, authenticated.token()))
-                            : reject(exchange, (AuthFailure) decision, policy));
+            Mono<TokenRecord> lookup = tokenStore.lookup(token.value());
+            AuthDecision known = decidedAlready(lookup, policy);
+            return known != null
+                    ? act(exchange, chain, policy, known)
+                    : authenticate(lookup, policy).flatMap(decision -> act(exchange, chain, policy, decision));
         }
         if (credentials instanceof Credentials.Malformed malformed) {
             log.debug("Malformed credentials: {}", malformed.reason());
@@ -66,13 +68,37 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         return reject(exchange, AuthFailure.MISSING, policy);
     }
 
-    private Mono<AuthDecision> authenticate(String token, RoutePolicy policy) {
-        return tokenStore
-                .lookup(token)
-                .<AuthDecision>map(record ->
-                        policy.isSatisfiedBy(record) ? new AuthDecision.Authenticated(record) : AuthFailure.FORBIDDEN)
+    private Mono<AuthDecision> authenticate(Mono<TokenRecord> lookup, RoutePolicy policy) {
+        return lookup.map(record -> decide(record, policy))
                 .defaultIfEmpty(AuthFailure.INVALID)
                 .onErrorReturn(TokenStoreUnavailableException.class, AuthFailure.UNAVAILABLE);
+    }
+
+    /**
+     * The decision, if the answer is already at hand: a near-cache hit is a resolved {@code Mono.just} or {@code
+     * Mono.empty}, and deciding on it directly spares every request on a hot token a chain of operators.
+     */
+    private static AuthDecision decidedAlready(Mono<TokenRecord> lookup, RoutePolicy policy) {
+        if (!(lookup instanceof Fuseable.ScalarCallable<?> resolved)) {
+            return null;
+        }
+        try {
+            TokenRecord record = (TokenRecord) resolved.call();
+            return record == null ? AuthFailure.INVALID : decide(record, policy);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static AuthDecision decide(TokenRecord record, RoutePolicy policy) {
+        return policy.isSatisfiedBy(record) ? new AuthDecision.Authenticated(record) : AuthFailure.FORBIDDEN;
+    }
+
+    private Mono<Void> act(
+            ServerWebExchange exchange, GatewayFilterChain chain, RoutePolicy policy, AuthDecision decision) {
+        return decision instanceof AuthDecision.Authenticated authenticated
+                ? chain.filter(withIdentity(exchange, authenticated.token()))
+                : reject(exchange, (AuthFailure) decision, policy);
     }
 
     private ServerWebExchange withIdentity(ServerWebExchange exchange, TokenRecord token) {

@@ -6,6 +6,7 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,6 +42,12 @@ class TokenStoreConfiguration {
     @Bean
     LettuceClientOptionsBuilderCustomizer rejectCommandsWhileDisconnected() {
         return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
+    /** Every command this gateway sends is a token lookup or a health check: both are bounded by redis-timeout. */
+    @Bean
+    LettuceClientConfigurationBuilderCustomizer commandTimeoutFromRedisTimeout(AuthProperties properties) {
+        return builder -> builder.commandTimeout(properties.redisTimeout());
     }
 
     @Bean

@@ -15,6 +15,7 @@ TOKENS=10000
 REDIS_PORT=${BENCH_REDIS_PORT:-17379}
 UPSTREAM_PORT=${BENCH_UPSTREAM_PORT:-17081}
 GATEWAY_PORT=${BENCH_GATEWAY_PORT:-17080}
+MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-17082}
 GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # empty: the JVM defaults a user gets
 
 cd "$(dirname "$0")/.."
@@ -106,6 +107,7 @@ start_gateway() {
   # shellcheck disable=SC2086
   java $GATEWAY_JAVA_OPTS -jar target/tokengate.jar \
     --server.port="$GATEWAY_PORT" \
+    --management.server.port="$MANAGEMENT_PORT" \
     --spring.data.redis.port="$REDIS_PORT" \
     --bench.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" \
     --spring.config.additional-location=file:bench/application-bench.yml \
@@ -176,7 +178,7 @@ heap_used() {
 }
 
 # --- run ---------------------------------------------------------------------------------------------------------
-for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT"; do
+for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT" "$MANAGEMENT_PORT"; do
   port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
 done
 require_packages

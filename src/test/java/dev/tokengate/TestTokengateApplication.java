@@ -27,7 +27,10 @@ public class TestTokengateApplication {
                 .withAdditionalProfiles("demo")
                 .run(withDemoServices(args, redis, upstream))
                 .getApplicationContext();
-        printTryIt(context.getEnvironment().getProperty("local.server.port", "8080"), redis);
+        printTryIt(
+                context.getEnvironment().getProperty("local.server.port", "8080"),
+                context.getEnvironment().getProperty("local.management.port", "8081"),
+                redis);
     }
 
     private static String[] withDemoServices(String[] args, TestRedis redis, RecordingUpstream upstream) {
@@ -39,8 +42,9 @@ public class TestTokengateApplication {
         return all;
     }
 
-    private static void printTryIt(String port, TestRedis redis) {
+    private static void printTryIt(String port, String managementPort, TestRedis redis) {
         String base = "http://localhost:" + port;
+        String management = "http://localhost:" + managementPort;
         System.out.printf("""
 
                 tokengate demo is running on %1$s (Redis on %2$s:%3$d, demo token for %4$s with scope %5$s)

@@ -2,6 +2,7 @@ package dev.tokengate.auth;
 
 import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.token.TokenStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,8 +16,11 @@ class AuthConfiguration {
 
     @Bean
     TokenAuthenticationFilter tokenAuthenticationFilter(
-            AuthProperties properties, TokenStore tokenStore, AuthFailureWriter authFailureWriter) {
-        return new TokenAuthenticationFilter(properties, tokenStore, authFailureWriter);
+            AuthProperties properties,
+            TokenStore tokenStore,
+            AuthFailureWriter authFailureWriter,
+            MeterRegistry meterRegistry) {
+        return new TokenAuthenticationFilter(properties, tokenStore, authFailureWriter, meterRegistry);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 import dev.tokengate.token.TokenRecord;
 import dev.tokengate.token.TokenStore;
 import dev.tokengate.token.TokenStoreUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -36,19 +37,22 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final IdentityHeaders identityHeaders;
     private final boolean forwardCredentials;
     private final AuthFailureWriter failureWriter;
+    private final AuthMetrics metrics;
 
     public TokenAuthenticationFilter(
-            AuthProperties properties, TokenStore tokenStore, AuthFailureWriter failureWriter) {
+            AuthProperties properties, TokenStore tokenStore, AuthFailureWriter failureWriter, MeterRegistry registry) {
         this.parser = new AuthorizationHeaderParser(properties.schemes());
         this.tokenStore = tokenStore;
         this.identityHeaders = new IdentityHeaders(properties.userHeader(), properties.scopesHeader());
         this.forwardCredentials = properties.forwardCredentials();
         this.failureWriter = failureWriter;
+        this.metrics = new AuthMetrics(registry);
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        RoutePolicy policy = RoutePolicy.of(exchange.<Route>getRequiredAttribute(GATEWAY_ROUTE_ATTR));
+        Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
+        RoutePolicy policy = RoutePolicy.of(route);
         if (!policy.authRequired()) {
             return chain.filter(withoutClientIdentity(exchange));
         }
@@ -96,9 +100,12 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
 
     private Mono<Void> act(
             ServerWebExchange exchange, GatewayFilterChain chain, RoutePolicy policy, AuthDecision decision) {
-        return decision instanceof AuthDecision.Authenticated authenticated
-                ? chain.filter(withIdentity(exchange, authenticated.token()))
-                : reject(exchange, (AuthFailure) decision, policy);
+        if (decision instanceof AuthDecision.Authenticated authenticated) {
+            metrics.authenticated(
+                    exchange.<Route>getRequiredAttribute(GATEWAY_ROUTE_ATTR).getId());
+            return chain.filter(withIdentity(exchange, authenticated.token()));
+        }
+        return reject(exchange, (AuthFailure) decision, policy);
     }
 
     private ServerWebExchange withIdentity(ServerWebExchange exchange, TokenRecord token) {
@@ -130,8 +137,9 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> reject(ServerWebExchange exchange, AuthFailure failure, RoutePolicy policy) {
+        Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
+        metrics.refused(route.getId(), failure);
         if (log.isDebugEnabled()) {
-            Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
             ServerHttpRequest request = exchange.getRequest();
             log.debug("Refused {} {} on route {}: {}", request.getMethod(), request.getPath(), route.getId(), failure);
         }

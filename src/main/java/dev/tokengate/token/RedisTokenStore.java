@@ -1,15 +1,19 @@
 package dev.tokengate.token;
 
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
  * Reads tokens from Redis: one {@code HGETALL} of {@code <key-prefix><hashed token>} per lookup. The key's Redis TTL
@@ -33,11 +37,29 @@ public class RedisTokenStore implements TokenStore {
     private final Duration timeout;
     private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
 
-    public RedisTokenStore(SharedRedisConnection redis, String keyPrefix, TokenHashing hashing, Duration timeout) {
+    private final Timer answered;
+    private final Timer failed;
+
+    public RedisTokenStore(
+            SharedRedisConnection redis,
+            String keyPrefix,
+            TokenHashing hashing,
+            Duration timeout,
+            MeterRegistry registry) {
         this.redis = redis;
         this.keyPrefix = keyPrefix;
         this.hashing = hashing;
         this.timeout = timeout;
+        this.answered = lookupTimer(registry, "answered");
+        this.failed = lookupTimer(registry, "failed");
+    }
+
+    private static Timer lookupTimer(MeterRegistry registry, String outcome) {
+        return Timer.builder("tokengate.redis.lookups")
+                .description("Token lookups in Redis: answered (valid or unknown token) or failed (Redis unavailable)")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     @Override
@@ -60,7 +82,7 @@ public class RedisTokenStore implements TokenStore {
 
     /** The token under {@code key}: one {@code HGETALL}. Empty when there is no usable token. */
     public Mono<TokenRecord> find(String key) {
-        return fields(key)
+        return timed(fields(key))
                 .flatMap(fields -> toRecord(key, fields))
                 .onErrorResume(RedisTokenStore::isWrongType, e -> dataProblem(key, "is not a hash"))
                 .onErrorMap(this::unavailable);
@@ -73,7 +95,7 @@ public class RedisTokenStore implements TokenStore {
     public Mono<StoredToken> findWithTtl(String key) {
         Mono<Long> ttl = redis.connection()
                 .flatMap(connection -> connection.keyCommands().pTtl(utf8(key)));
-        return Mono.zip(fields(key), ttl)
+        return timed(Mono.zip(fields(key), ttl))
                 .flatMap(found -> toRecord(key, found.getT1())
                         .map(token -> new StoredToken(token, found.getT2()))
                         .defaultIfEmpty(StoredToken.UNKNOWN))
@@ -81,6 +103,18 @@ public class RedisTokenStore implements TokenStore {
                         RedisTokenStore::isWrongType,
                         e -> dataProblem(key, "is not a hash").then(Mono.just(StoredToken.UNKNOWN)))
                 .onErrorMap(this::unavailable);
+    }
+
+    private <T> Mono<T> timed(Mono<T> lookup) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return lookup.doFinally(signal -> {
+                if (signal != SignalType.CANCEL) {
+                    Timer timer = signal == SignalType.ON_ERROR ? failed : answered;
+                    timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                }
+            });
+        });
     }
 
     private Mono<Map<String, String>> fields(String key) {

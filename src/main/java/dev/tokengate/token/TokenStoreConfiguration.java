@@ -3,6 +3,7 @@ package dev.tokengate.token;
 import dev.tokengate.auth.AuthProperties;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
@@ -24,9 +25,14 @@ class TokenStoreConfiguration {
     }
 
     @Bean
-    RedisTokenStore redisTokenStore(SharedRedisConnection connection, AuthProperties properties) {
+    RedisTokenStore redisTokenStore(
+            SharedRedisConnection connection, AuthProperties properties, MeterRegistry meterRegistry) {
         return new RedisTokenStore(
-                connection, properties.keyPrefix(), properties.tokenHashing(), properties.redisTimeout());
+                connection,
+                properties.keyPrefix(),
+                properties.tokenHashing(),
+                properties.redisTimeout(),
+                meterRegistry);
     }
 
     /** Named so that it takes the place of Spring Boot's own Redis health indicator. */

@@ -27,7 +27,18 @@ class RedisOutageIntegrationTest extends GatewayIntegrationTest {
         redis.stop();
         try {
             assertRefusedAsUnavailableInTime(token);
-            client.get().uri("/actuator/health").exchange().expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+            management
+                    .get()
+                    .uri("/actuator/health/readiness")
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+            management
+                    .get()
+                    .uri("/actuator/health/liveness")
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
         } finally {
             redis.start();
         }
@@ -38,7 +49,12 @@ class RedisOutageIntegrationTest extends GatewayIntegrationTest {
                 .pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> bearer("/orders/1", token).expectStatus().isOk());
         assertThat(upstream.lastRequest().header("X-User-Id")).isEqualTo("alice");
-        client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+        management
+                .get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     /** A token the gateway has not seen yet: a cached one is answered from memory (see the cache tests). */

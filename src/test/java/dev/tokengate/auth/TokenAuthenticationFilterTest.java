@@ -9,6 +9,7 @@ import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.TokenHashing;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +55,18 @@ class TokenAuthenticationFilterTest {
                 "X-User-Scopes",
                 false,
                 Duration.ofMillis(500));
-        RedisTokenStore store =
-                new RedisTokenStore(connection.shared(), "auth:token:", TokenHashing.SHA256, properties.redisTimeout());
+        RedisTokenStore store = new RedisTokenStore(
+                connection.shared(),
+                "auth:token:",
+                TokenHashing.SHA256,
+                properties.redisTimeout(),
+                new SimpleMeterRegistry());
         filter = new TokenAuthenticationFilter(
                 properties,
                 store,
                 new AuthFailureWriter(
-                        new ProblemResponseWriter(JsonMapper.builder().build())));
+                        new ProblemResponseWriter(JsonMapper.builder().build())),
+                new SimpleMeterRegistry());
     }
 
     @AfterAll

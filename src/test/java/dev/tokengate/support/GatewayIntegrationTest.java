@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,6 +28,12 @@ public abstract class GatewayIntegrationTest {
     @Autowired
     protected WebTestClient client;
 
+    /** The actuator, on the management port. */
+    protected WebTestClient management;
+
+    @LocalManagementPort
+    int managementPort;
+
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.host", redis::host);
@@ -48,6 +55,9 @@ public abstract class GatewayIntegrationTest {
     @BeforeEach
     void clearUpstream() {
         upstream.clear();
+        management = WebTestClient.bindToServer()
+                .baseUrl("http://" + TestRedis.HOST + ":" + managementPort)
+                .build();
     }
 
     /** GET {@code path} with {@code Authorization: Bearer <token>}. */

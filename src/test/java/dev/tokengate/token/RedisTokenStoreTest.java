@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +25,12 @@ class RedisTokenStoreTest {
     static void connect() {
         tokens = new TestTokens(redis);
         connection = TestRedisConnection.to(redis);
-        store = new RedisTokenStore(connection.shared(), TestTokens.DEFAULT_PREFIX, TokenHashing.SHA256, TIMEOUT);
+        store = new RedisTokenStore(
+                connection.shared(),
+                TestTokens.DEFAULT_PREFIX,
+                TokenHashing.SHA256,
+                TIMEOUT,
+                new SimpleMeterRegistry());
     }
 
     @AfterAll
@@ -93,7 +99,8 @@ class RedisTokenStoreTest {
     void noneHashingLooksUpTheRawTokenAsKey() {
         String token = TestTokens.newToken();
         tokens.store("session:" + token, "dave", "profile");
-        RedisTokenStore rawStore = new RedisTokenStore(connection.shared(), "session:", TokenHashing.NONE, TIMEOUT);
+        RedisTokenStore rawStore = new RedisTokenStore(
+                connection.shared(), "session:", TokenHashing.NONE, TIMEOUT, new SimpleMeterRegistry());
 
         StepVerifier.create(rawStore.lookup(token))
                 .expectNext(new TokenRecord("dave", "profile"))
@@ -103,8 +110,12 @@ class RedisTokenStoreTest {
     @Test
     void unreachableRedisIsAnErrorWithinTheTimeout() {
         try (TestRedisConnection nowhere = TestRedisConnection.toNowhere()) {
-            RedisTokenStore unreachable =
-                    new RedisTokenStore(nowhere.shared(), TestTokens.DEFAULT_PREFIX, TokenHashing.SHA256, TIMEOUT);
+            RedisTokenStore unreachable = new RedisTokenStore(
+                    nowhere.shared(),
+                    TestTokens.DEFAULT_PREFIX,
+                    TokenHashing.SHA256,
+                    TIMEOUT,
+                    new SimpleMeterRegistry());
 
             StepVerifier.create(unreachable.lookup(TestTokens.newToken()))
                     .expectError(TokenStoreUnavailableException.class)

@@ -57,8 +57,11 @@ public class TestTokengateApplication {
                     curl -i -H 'Authorization: Bearer %6$s' %1$s/demo-admin/hello
                   200 without a token on a public route:
                     curl -i %1$s/demo-public/hello
+                  what ops see, on the management port:
+                    curl -s %7$s/actuator/health/readiness
+                    curl -s %7$s/actuator/prometheus | grep '^tokengate_'
 
                 Stop with Ctrl-C.
-                """, base, redis.host(), redis.port(), DEMO_USER, DEMO_SCOPES, DEMO_TOKEN);
+                """, base, redis.host(), redis.port(), DEMO_USER, DEMO_SCOPES, DEMO_TOKEN, management);
     }
 }

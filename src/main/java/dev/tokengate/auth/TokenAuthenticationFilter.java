@@ -2,6 +2,7 @@ package dev.tokengate.auth;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
+import dev.tokengate.access.AccessLogFilter;
 import dev.tokengate.token.TokenRecord;
 import dev.tokengate.token.TokenStore;
 import dev.tokengate.token.TokenStoreUnavailableException;
@@ -103,6 +104,8 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         if (decision instanceof AuthDecision.Authenticated authenticated) {
             metrics.authenticated(
                     exchange.<Route>getRequiredAttribute(GATEWAY_ROUTE_ATTR).getId());
+            exchange.getAttributes()
+                    .put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
             return chain.filter(withIdentity(exchange, authenticated.token()));
         }
         return reject(exchange, (AuthFailure) decision, policy);

@@ -26,6 +26,7 @@ public class RedisTokenStore implements TokenStore {
 
     static final String USER_FIELD = "user";
     static final String SCOPES_FIELD = "scopes";
+    static final int LOGGED_HASH_CHARS = 12;
 
     private static final Logger log = LoggerFactory.getLogger(RedisTokenStore.class);
     private static final long UNAVAILABLE_LOG_INTERVAL_NANOS =
@@ -157,13 +158,17 @@ public class RedisTokenStore implements TokenStore {
         return new TokenStoreUnavailableException("Token store unavailable: " + reason, error);
     }
 
-    // In none mode the key holds the raw token, which must never reach a log.
+    /**
+     * Enough of the key for ops to find it ({@code redis-cli --scan --pattern 'auth:token:9f86d081884c*'}), never the
+     * whole hash, and never a raw token: in none mode the key holds one, so its sha256 fingerprint is shown instead.
+     */
     private String loggable(String key) {
-        if (hashing == TokenHashing.SHA256) {
-            return key;
-        }
-        String fingerprint = TokenHashing.sha256Hex(key.substring(keyPrefix.length()));
-        return keyPrefix + "<token with sha256 " + fingerprint.substring(0, 12) + "...>";
+        String suffix = key.substring(keyPrefix.length());
+        String hash = hashing == TokenHashing.SHA256 ? suffix : TokenHashing.sha256Hex(suffix);
+        String shown = hash.substring(0, Math.min(LOGGED_HASH_CHARS, hash.length()));
+        return hashing == TokenHashing.SHA256
+                ? keyPrefix + shown + "..."
+                : keyPrefix + "<raw token with sha256 " + shown + "...>";
     }
 
     private static boolean isWrongType(Throwable error) {

@@ -1,0 +1,118 @@
+package dev.tokengate.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.TestTokens;
+import dev.tokengate.token.TokenHashing;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
+
+@ExtendWith(OutputCaptureExtension.class)
+class AccessLogIntegrationTest extends GatewayIntegrationTest {
+
+    @Test
+    void requestWithoutAnIdGetsOneUpstreamAndInTheResponse() {
+        String returned = client.get()
+                .uri("/public/status")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(Void.class)
+                .getResponseHeaders()
+                .getFirst("X-Request-Id");
+
+        assertThat(returned).matches("[0-9a-f]{32}");
+        assertThat(upstream.lastRequest().header("X-Request-Id")).isEqualTo(returned);
+    }
+
+    @Test
+    void wellFormedClientIdIsKept() {
+        String id = "3f2a9c1e-7b4d-4e8a-9f00-1c2d3e4f5a6b";
+
+        client.get()
+                .uri("/public/status")
+                .header("X-Request-Id", id)
+                .exchange()
+                .expectHeader()
+                .valueEquals("X-Request-Id", id);
+
+        assertThat(upstream.lastRequest().header("X-Request-Id")).isEqualTo(id);
+    }
+
+    @Test
+    void malformedClientIdIsReplaced() {
+        for (String malformed : List.of("has space", "x".repeat(129), "quote\"d", "semi;colon")) {
+            String returned = client.get()
+                    .uri("/public/status")
+                    .header("X-Request-Id", malformed)
+                    .exchange()
+                    .returnResult(Void.class)
+                    .getResponseHeaders()
+                    .getFirst("X-Request-Id");
+
+            assertThat(returned).matches("[0-9a-f]{32}");
+            assertThat(upstream.lastRequest().header("X-Request-Id")).isEqualTo(returned);
+        }
+    }
+
+    @Test
+    void everyAnswerHasOneAccessLineWithIdRouteUserStatus(CapturedOutput output) {
+        String token = tokens.issue("alice", "orders:read");
+
+        client.get()
+                .uri("/orders/7?secret=query")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .header("X-Request-Id", "req-ok-1")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        client.get().uri("/orders/7").header("X-Request-Id", "req-missing-1").exchange();
+        client.get().uri("/no/route").header("X-Request-Id", "req-noroute-1").exchange();
+
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(output.getOut())
+                        .contains(
+                                "request_id=req-ok-1 method=GET path=/orders/7 route=orders user=alice status=200 duration_ms=")
+                        .contains("request_id=req-missing-1 method=GET path=/orders/7 route=orders user=- status=401")
+                        .contains("request_id=req-noroute-1 method=GET path=/no/route route=- user=- status=404"));
+        assertThat(output.getOut()).doesNotContain("secret=query");
+    }
+
+    /** Valid, unknown, malformed and badly stored tokens all go through; not one, nor its hash, reaches the log. */
+    @Test
+    void noTokenAndNoFullTokenHashEverAppearsInTheLog(CapturedOutput output) {
+        String valid = tokens.issue("alice", "orders:read");
+        String unknown = TestTokens.newToken();
+        String wrongType = TestTokens.newToken();
+        tokens.redis().set(TestTokens.keyOf(wrongType), "not a hash");
+        String noUser = TestTokens.newToken();
+        tokens.redis().hset(TestTokens.keyOf(noUser), "scopes", "orders:read");
+        String malformed = TestTokens.newToken();
+
+        bearer("/orders/1", valid).expectStatus().isOk();
+        bearer("/orders-admin/1", valid).expectStatus().isForbidden();
+        bearer("/orders/1", unknown).expectStatus().isUnauthorized();
+        bearer("/orders/1", wrongType).expectStatus().isUnauthorized();
+        bearer("/orders/1", noUser).expectStatus().isUnauthorized();
+        client.get()
+                .uri("/orders/1")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + malformed + " extra")
+                .header("X-Request-Id", "req-last")
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains("request_id=req-last"));
+        assertThat(output.getOut()).contains("Token data problem");
+        for (String token : List.of(valid, unknown, wrongType, noUser, malformed)) {
+            assertThat(output.getOut()).doesNotContain(token).doesNotContain(TokenHashing.sha256Hex(token));
+        }
+    }
+}

@@ -22,7 +22,7 @@ public final class GatewayInstance implements AutoCloseable {
         String port = context.getEnvironment().getRequiredProperty("local.server.port");
         this.client = WebTestClient.bindToServer()
                 .baseUrl("http://" + TestRedis.HOST + ":" + port)
-                .responseTimeout(Duration.ofSeconds(10))
+                .responseTimeout(Duration.ofSeconds(30))
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package dev.tokengate.support;
 
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +18,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * upstream. The routes are in {@code application-test.yml}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+// The first request of a cold JVM on a busy 2-core machine can take seconds: allow for it.
+@AutoConfigureWebTestClient(timeout = "30s")
 @ActiveProfiles("test")
 public abstract class GatewayIntegrationTest {
 
@@ -57,6 +59,7 @@ public abstract class GatewayIntegrationTest {
         upstream.clear();
         management = WebTestClient.bindToServer()
                 .baseUrl("http://" + TestRedis.HOST + ":" + managementPort)
+                .responseTimeout(Duration.ofSeconds(30))
                 .build();
     }
 

@@ -63,17 +63,23 @@ class MultiInstanceRevocationIntegrationTest extends GatewayIntegrationTest {
 
         Refusal first = RefusalTimer.awaitStatus(client, "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
         Refusal other = RefusalTimer.awaitStatus(second.client(), "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
-        assertThat(first.elapsed()).isLessThan(REVOCATION_BOUND);
-        assertThat(other.elapsed()).isLessThan(REVOCATION_BOUND);
+        assertThat(first.isWithin(REVOCATION_BOUND))
+                .as("first instance: %s", first)
+                .isTrue();
+        assertThat(other.isWithin(REVOCATION_BOUND))
+                .as("second instance: %s", other)
+                .isTrue();
     }
 
     /**
      * Many revocations, each of a token cached on both instances: the time from Redis confirming {@code DEL} to each
-     * instance refusing the token. The figures go to {@code target/revocation-latency.md} for the README.
+     * instance refusing the token. Every refusal must come on the very next request or within 50 ms. The figures go to
+     * {@code target/revocation-latency.md} for the README.
      */
     @Test
     void revocationReachesBothInstancesWithin50MillisecondsEveryTime() throws IOException {
         List<Duration> latencies = new ArrayList<>();
+        List<Refusal> late = new ArrayList<>();
         int refusedOnTheVeryNextRequest = 0;
         for (int i = 0; i < REVOCATIONS; i++) {
             String token = tokenCachedOnBoth();
@@ -84,6 +90,9 @@ class MultiInstanceRevocationIntegrationTest extends GatewayIntegrationTest {
                         RefusalTimer.awaitStatus(instance, "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
                 latencies.add(refusal.elapsed());
                 refusedOnTheVeryNextRequest += refusal.attempts() == 1 ? 1 : 0;
+                if (!refusal.isWithin(REVOCATION_BOUND)) {
+                    late.add(refusal);
+                }
             }
         }
 
@@ -100,7 +109,9 @@ class MultiInstanceRevocationIntegrationTest extends GatewayIntegrationTest {
                 latencies.size());
         Files.writeString(Path.of("target", "revocation-latency.md"), report);
         System.out.print(report);
-        assertThat(latencies.get(latencies.size() - 1)).isLessThan(REVOCATION_BOUND);
+        assertThat(late)
+                .as("refusals neither on the very next request nor within 50 ms")
+                .isEmpty();
     }
 
     private String tokenCachedOnBoth() {

@@ -36,5 +36,14 @@ public final class RefusalTimer {
         }
     }
 
-    public record Refusal(int attempts, Duration elapsed) {}
+    public record Refusal(int attempts, Duration elapsed) {
+
+        /**
+         * The bound of the near-cache contract: refused on the very next request after Redis confirmed the write (however
+         * long that one request took on a busy machine), or within {@code bound} at most.
+         */
+        public boolean isWithin(Duration bound) {
+            return attempts == 1 || elapsed.compareTo(bound) < 0;
+        }
+    }
 }

@@ -1,0 +1,240 @@
+package dev.tokengate.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.TestTokens;
+import dev.tokengate.token.TokenHashing;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The token administration API on the management port, against the real Redis and the real gateway. */
+@TestPropertySource(properties = "tokengate.admin.token-sha256=" + AdminApiIntegrationTest.ADMIN_TOKEN_SHA256)
+class AdminApiIntegrationTest extends GatewayIntegrationTest {
+
+    static final String ADMIN_TOKEN = "admin-secret";
+    // printf %s admin-secret | sha256sum
+    static final String ADMIN_TOKEN_SHA256 = "16175223c8ddce5ace0493c948569c211b03c4c6bb3d3e484434999448cffe01";
+
+    @Test
+    void adminTokenHashInTheTestIsTheHashOfTheAdminToken() {
+        assertThat(TokenHashing.sha256Hex(ADMIN_TOKEN)).isEqualTo(ADMIN_TOKEN_SHA256);
+    }
+
+    @Test
+    void issuedTokenIsShownOnceWorksAtTheGatewayAndOnlyItsHashIsStored() {
+        Map<String, Object> issued = issue("{\"user\":\"ivy\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}");
+
+        String token = (String) issued.get("token");
+        String hash = (String) issued.get("hash");
+        assertThat(token).matches("[A-Za-z0-9_-]{43}");
+        assertThat(hash).isEqualTo(TokenHashing.sha256Hex(token));
+        assertThat(issued)
+                .containsEntry("user", "ivy")
+                .containsEntry("scopes", "orders:read")
+                .containsKey("expiresAt");
+        assertThat(tokens.redis().hgetall("auth:token:" + hash)).containsEntry("user", "ivy");
+        assertThat(tokens.redis().pttl("auth:token:" + hash)).isBetween(3_590_000L, 3_600_000L);
+        assertThat(tokens.redis().smembers("auth:user:ivy:tokens")).contains(hash);
+        assertThat(tokens.redis().keys("*" + token + "*")).isEmpty();
+        bearer("/orders/1", token).expectStatus().isOk();
+        assertThat(upstream.lastRequest().header("X-User-Id")).isEqualTo("ivy");
+    }
+
+    @Test
+    void listingShowsHashPrefixesScopesAndTtlsPrunesExpiredTokensAndNeverShowsATokenOrHash() {
+        String user = "lister-" + TestTokens.newToken().substring(0, 6);
+        Map<String, Object> kept = issue("{\"user\":\"" + user + "\",\"scopes\":\"a b\",\"ttl\":\"PT2H\"}");
+        Map<String, Object> expiring = issue("{\"user\":\"" + user + "\",\"ttl\":\"PT2H\"}");
+        tokens.redis().pexpire("auth:token:" + expiring.get("hash"), 1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !tokens.exists("auth:token:" + expiring.get("hash")));
+
+        byte[] listing = admin().get()
+                .uri("/admin/users/{user}/tokens", user)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.tokens.length()")
+                .isEqualTo(1)
+                .jsonPath("$.tokens[0].hashPrefix")
+                .isEqualTo(((String) kept.get("hash")).substring(0, 12))
+                .jsonPath("$.tokens[0].scopes")
+                .isEqualTo("a b")
+                .returnResult()
+                .getResponseBodyContent();
+
+        assertThat(new String(listing, StandardCharsets.UTF_8))
+                .doesNotContain((String) kept.get("token"))
+                .doesNotContain((String) kept.get("hash"));
+        assertThat(tokens.redis().smembers("auth:user:" + user + ":tokens")).containsExactly((String) kept.get("hash"));
+    }
+
+    @Test
+    void revokedTokenIsRefusedAndLeavesTheIndex() {
+        Map<String, Object> issued = issue("{\"user\":\"rex\",\"scopes\":\"orders:read\"}");
+        String token = (String) issued.get("token");
+        bearer("/orders/1", token).expectStatus().isOk();
+
+        admin().delete()
+                .uri("/admin/tokens/{hash}", issued.get("hash"))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+
+        bearer("/orders/1", token).expectStatus().isUnauthorized();
+        assertThat(tokens.redis().smembers("auth:user:rex:tokens")).doesNotContain((String) issued.get("hash"));
+        admin().delete()
+                .uri("/admin/tokens/{hash}", issued.get("hash"))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+    }
+
+    @Test
+    void revokingAllOfAUsersTokensRefusesEveryOne() {
+        String user = "many-" + TestTokens.newToken().substring(0, 6);
+        String first = (String)
+                issue("{\"user\":\"" + user + "\",\"scopes\":\"orders:read\"}").get("token");
+        String second = (String)
+                issue("{\"user\":\"" + user + "\",\"scopes\":\"orders:read\"}").get("token");
+
+        admin().delete()
+                .uri("/admin/users/{user}/tokens", user)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.revoked")
+                .isEqualTo(2);
+
+        bearer("/orders/1", first).expectStatus().isUnauthorized();
+        bearer("/orders/1", second).expectStatus().isUnauthorized();
+        assertThat(tokens.redis().exists("auth:user:" + user + ":tokens")).isZero();
+    }
+
+    @Test
+    void introspectionSaysWhetherATokenIsActive() {
+        String token = (String) issue("{\"user\":\"ina\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}")
+                .get("token");
+
+        admin().post()
+                .uri("/admin/tokens/introspect")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("token=" + token)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.active")
+                .isEqualTo(true)
+                .jsonPath("$.sub")
+                .isEqualTo("ina")
+                .jsonPath("$.scope")
+                .isEqualTo("orders:read")
+                .jsonPath("$.exp")
+                .isNumber();
+        admin().post()
+                .uri("/admin/tokens/introspect")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"token\":\"" + TestTokens.newToken() + "\"}")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.active")
+                .isEqualTo(false)
+                .jsonPath("$.sub")
+                .doesNotExist();
+    }
+
+    @Test
+    void invalidRequestsAreClear400sAndWriteNothing() {
+        String user = "invalid-" + TestTokens.newToken().substring(0, 6);
+        assertBadRequest("{\"user\":\"" + user + "\",\"role\":\"admin\"}", "Unknown field 'role'.");
+        assertBadRequest("{\"user\":\"\"}", "'user' must be 1 to 256 visible ASCII characters without spaces.");
+        assertBadRequest(
+                "{\"user\":\"" + user + "\",\"ttl\":\"24 hours\"}",
+                "'ttl' must be an ISO-8601 duration such as PT24H.");
+        assertBadRequest(
+                "{\"user\":\"" + user + "\",\"ttl\":\"P100D\"}",
+                "'ttl' must be positive and at most PT2160H (tokengate.admin.max-ttl).");
+        assertBadRequest("not json", "Body is not JSON.");
+        assertThat(tokens.redis().exists("auth:user:" + user + ":tokens")).isZero();
+    }
+
+    @Test
+    void adminApiNeedsTheAdminToken() {
+        management
+                .get()
+                .uri("/admin/users/ivy/tokens")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tokengate-admin\"");
+        management
+                .get()
+                .uri("/admin/users/ivy/tokens")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer not-the-admin-token")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+    }
+
+    @Test
+    void adminApiIsNotOnTheClientPort() {
+        client.post()
+                .uri("/admin/tokens")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_TOKEN)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"user\":\"eve\"}")
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+    }
+
+    private void assertBadRequest(String body, String detail) {
+        admin().post()
+                .uri("/admin/tokens")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(HttpStatus.BAD_REQUEST)
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.detail")
+                .isEqualTo(detail);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> issue(String body) {
+        return admin().post()
+                .uri("/admin/tokens")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    private WebTestClient admin() {
+        return management
+                .mutate()
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_TOKEN)
+                .build();
+    }
+}

@@ -13,23 +13,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 @ExtendWith(OutputCaptureExtension.class)
 class AccessLogIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void requestWithoutAnIdGetsOneUpstreamAndInTheResponse() {
-        String returned = client.get()
-                .uri("/public/status")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .returnResult(Void.class)
-                .getResponseHeaders()
-                .getFirst("X-Request-Id");
-
-        assertThat(returned).matches("[0-9a-f]{32}");
-        assertThat(upstream.lastRequest().header("X-Request-Id")).isEqualTo(returned);
+        assertNewIdUpstreamAndBack(client.get().uri("/public/status"));
     }
 
     @Test
@@ -49,17 +40,16 @@ class AccessLogIntegrationTest extends GatewayIntegrationTest {
     @Test
     void malformedClientIdIsReplaced() {
         for (String malformed : List.of("has space", "x".repeat(129), "quote\"d", "semi;colon")) {
-            String returned = client.get()
-                    .uri("/public/status")
-                    .header("X-Request-Id", malformed)
-                    .exchange()
-                    .returnResult(Void.class)
-                    .getResponseHeaders()
-                    .getFirst("X-Request-Id");
-
-            assertThat(returned).matches("[0-9a-f]{32}");
-            assertThat(upstream.lastRequest().header("X-Request-Id")).isEqualTo(returned);
+            assertNewIdUpstreamAndBack(client.get().uri("/public/status").header("X-Request-Id", malformed));
         }
+    }
+
+    private void assertNewIdUpstreamAndBack(WebTestClient.RequestHeadersSpec<?> request) {
+        String returned =
+                request.exchange().returnResult(Void.class).getResponseHeaders().getFirst("X-Request-Id");
+
+        assertThat(returned).matches("[0-9a-f]{32}");
+        assertThat(upstream.lastRequest().header("X-Request-Id")).isEqualTo(returned);
     }
 
     @Test

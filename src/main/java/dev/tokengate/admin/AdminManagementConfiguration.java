@@ -1,6 +1,7 @@
 package dev.tokengate.admin;
 
 import dev.tokengate.auth.AuthProperties;
+import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.token.RedisTokenStore;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
@@ -23,6 +24,12 @@ public class AdminManagementConfiguration {
         AdminResponses responses = new AdminResponses(jsonMapper);
         AdminHandler handler =
                 new AdminHandler(properties, authProperties, administration, redisTokenStore, responses, jsonMapper);
-        return AdminHandler.routes(handler, new AdminCredentialFilter(properties, responses));
+        return AdminHandler.routes(handler, new AdminCredentialFilter(new AdminCredentials(properties), responses));
+    }
+
+    @Bean
+    GatewayEndpointCredentialFilter gatewayEndpointCredentialFilter(
+            AdminProperties properties, ProblemResponseWriter problemResponseWriter) {
+        return new GatewayEndpointCredentialFilter(new AdminCredentials(properties), problemResponseWriter);
     }
 }

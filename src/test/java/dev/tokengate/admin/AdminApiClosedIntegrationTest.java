@@ -26,4 +26,15 @@ class AdminApiClosedIntegrationTest extends GatewayIntegrationTest {
                 .expectStatus()
                 .isNotFound();
     }
+
+    @Test
+    void gatewayActuatorEndpointAnswers404() {
+        management
+                .get()
+                .uri("/actuator/gateway/routes")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer anything")
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+    }
 }

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -37,7 +40,8 @@ public final class GatewayInstance implements AutoCloseable {
         for (String property : properties) {
             args.add("--" + property);
         }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TokengateApplication.class)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(
+                        TokengateApplication.class, OwnReactorResources.class)
                 .profiles("test")
                 .run(args.toArray(String[]::new));
         return new GatewayInstance(context);
@@ -54,5 +58,20 @@ public final class GatewayInstance implements AutoCloseable {
     @Override
     public void close() {
         context.close();
+    }
+
+    /**
+     * Event loops of its own: by default every context shares Reactor Netty's global ones and disposes them when it
+     * closes, which would take the servers of the test's own gateway down with this one.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnReactorResources {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory factory = new ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
     }
 }

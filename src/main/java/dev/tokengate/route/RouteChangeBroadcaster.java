@@ -1,0 +1,110 @@
+package dev.tokengate.route;
+
+import dev.tokengate.token.SharedRedisConnection;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Makes a route change on one gateway reach all of them. Routes live in Redis (Spring Cloud Gateway's Redis route
+ * definition repository); when one instance refreshes its routes, it says so on the Redis channel {@value #CHANNEL},
+ * and every other instance refreshes too, reading the same definitions.
+ */
+public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutesEvent>, SmartLifecycle {
+
+    public static final String CHANNEL = "tokengate:routes:refreshed";
+
+    static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(RouteChangeBroadcaster.class);
+
+    /** The source of refreshes this broadcaster triggers itself, so that they are not announced again. */
+    private static final Object FROM_ANOTHER_INSTANCE = new Object();
+
+    private final SharedRedisConnection redis;
+    private final ApplicationEventPublisher events;
+    private final String instanceId =
+            Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private volatile Disposable subscription;
+
+    public RouteChangeBroadcaster(SharedRedisConnection redis, ApplicationEventPublisher events) {
+        this.redis = redis;
+        this.events = events;
+    }
+
+    @Override
+    public void onApplicationEvent(RefreshRoutesEvent event) {
+        if (event.getSource() == FROM_ANOTHER_INSTANCE) {
+            return;
+        }
+        redis.connection()
+                .flatMap(connection -> connection.pubSubCommands().publish(utf8(CHANNEL), utf8(instanceId)))
+                .subscribe(
+                        receivers -> log.debug("Route refresh announced to {} other gateways", receivers),
+                        error ->
+                                log.warn("Could not announce a route refresh to other gateways: {}", error.toString()));
+    }
+
+    @Override
+    public void start() {
+        // Lettuce subscribes again by itself after a reconnect; this retry covers a Redis that was down at startup.
+        // Once subscribed, routes are read again: a change announced before then would otherwise be missed.
+        subscription = redis.connection()
+                .flatMapMany(connection -> connection.pubSubCommands().createSubscription())
+                .flatMap(channel -> channel.subscribe(utf8(CHANNEL))
+                        .then(Mono.fromRunnable(this::refreshLocally))
+                        .thenMany(channel.receive()))
+                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, RESUBSCRIBE_DELAY))
+                .subscribe(message -> refreshedElsewhere(decode(message.getMessage())));
+    }
+
+    private void refreshedElsewhere(String sender) {
+        if (!instanceId.equals(sender)) {
+            log.info("Routes changed on another gateway: refreshing");
+            refreshLocally();
+        }
+    }
+
+    // Route loading may wait on Redis: off the event loop that delivered the message.
+    private void refreshLocally() {
+        Schedulers.boundedElastic().schedule(() -> events.publishEvent(new RefreshRoutesEvent(FROM_ANOTHER_INSTANCE)));
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = subscription;
+        subscription = null;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return subscription != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return SharedRedisConnection.PHASE + 1;
+    }
+
+    private static ByteBuffer utf8(String value) {
+        return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(ByteBuffer buffer) {
+        return StandardCharsets.UTF_8.decode(buffer).toString();
+    }
+}

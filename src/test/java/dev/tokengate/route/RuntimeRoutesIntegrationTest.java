@@ -1,0 +1,169 @@
+package dev.tokengate.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tokengate.support.GatewayInstance;
+import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.TestTokens;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Routes changed through Spring Cloud Gateway's actuator endpoint on one instance: kept in Redis, announced over
+ * pub/sub, and enforced with their token policy on every instance within a second.
+ */
+@TestPropertySource(properties = "tokengate.admin.token-sha256=" + RuntimeRoutesIntegrationTest.ADMIN_TOKEN_SHA256)
+class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
+
+    static final String ADMIN_TOKEN = "admin-secret";
+    static final String ADMIN_TOKEN_SHA256 = "16175223c8ddce5ace0493c948569c211b03c4c6bb3d3e484434999448cffe01";
+    static final Duration PROPAGATION_BOUND = Duration.ofSeconds(1);
+
+    private static GatewayInstance other;
+
+    @BeforeAll
+    static void startAnotherInstance() {
+        long listeners = subscribers();
+        other = GatewayInstance.start(redis, "tokengate.admin.token-sha256=" + ADMIN_TOKEN_SHA256);
+        await().atMost(Duration.ofSeconds(10)).until(() -> subscribers() > listeners);
+    }
+
+    private static long subscribers() {
+        return tokens.redis().pubsubNumsub(RouteChangeBroadcaster.CHANNEL).get(RouteChangeBroadcaster.CHANNEL);
+    }
+
+    @AfterAll
+    static void stopAnotherInstance() {
+        other.close();
+    }
+
+    @Test
+    void routeAddedOnOneInstanceServesOnTheOtherWithinASecondWithItsTokenPolicy() {
+        String id = "dyn-" + TestTokens.newToken().substring(0, 8).toLowerCase().replace('_', 'x');
+        String reader = tokens.issue("dora", "dyn:read");
+        String stranger = tokens.issue("sam", "other:scope");
+        try {
+            addRoute(id, "{\"scopes\":\"dyn:read\"}");
+
+            // Refreshing is asynchronous on the instance that took the change too.
+            await().atMost(PROPAGATION_BOUND)
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> {
+                        get(other.client(), "/" + id + "/x", reader)
+                                .expectStatus()
+                                .isOk();
+                        get(client, "/" + id + "/x", reader).expectStatus().isOk();
+                    });
+            upstream.clear();
+            get(other.client(), "/" + id + "/x", null).expectStatus().isUnauthorized();
+            get(client, "/" + id + "/x", null).expectStatus().isUnauthorized();
+            get(other.client(), "/" + id + "/x", stranger).expectStatus().isForbidden();
+            assertThat(upstream.requestCount()).isZero();
+        } finally {
+            deleteRoute(id);
+        }
+    }
+
+    @Test
+    void deletedRouteAnswers404OnEveryInstance() {
+        String id =
+                "gone-" + TestTokens.newToken().substring(0, 8).toLowerCase().replace('_', 'x');
+        addRoute(id, "{\"auth\":\"none\"}");
+        await().atMost(PROPAGATION_BOUND)
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> get(other.client(), "/" + id + "/x", null)
+                        .expectStatus()
+                        .isOk());
+
+        deleteRoute(id);
+
+        await().atMost(PROPAGATION_BOUND).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            get(client, "/" + id + "/x", null).expectStatus().isNotFound();
+            get(other.client(), "/" + id + "/x", null).expectStatus().isNotFound();
+        });
+    }
+
+    @Test
+    void routesKeptInRedisAreServedByAnInstanceStartedAfterwards() {
+        String id =
+                "kept-" + TestTokens.newToken().substring(0, 8).toLowerCase().replace('_', 'x');
+        addRoute(id, "{\"auth\":\"none\"}");
+        try (GatewayInstance restarted = GatewayInstance.start(redis)) {
+            get(restarted.client(), "/" + id + "/x", null).expectStatus().isOk();
+        } finally {
+            deleteRoute(id);
+        }
+    }
+
+    @Test
+    void gatewayEndpointNeedsTheAdminCredential() {
+        management
+                .get()
+                .uri("/actuator/gateway/routes")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tokengate-admin\"");
+        management
+                .post()
+                .uri("/actuator/gateway/refresh")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer wrong")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+    }
+
+    private void addRoute(String id, String metadata) {
+        String definition =
+                "{\"uri\":\"" + upstream.url() + "\",\"predicates\":[{\"name\":\"Path\",\"args\":{\"_genkey_0\":\"/"
+                        + id + "/**\"}}],\"metadata\":" + metadata + "}";
+        admin().post()
+                .uri("/actuator/gateway/routes/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(definition)
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        admin().post()
+                .uri("/actuator/gateway/refresh")
+                .exchange()
+                .expectStatus()
+                .isOk();
+    }
+
+    private void deleteRoute(String id) {
+        admin().delete()
+                .uri("/actuator/gateway/routes/{id}", id)
+                .exchange()
+                .expectStatus()
+                .is2xxSuccessful();
+        admin().post()
+                .uri("/actuator/gateway/refresh")
+                .exchange()
+                .expectStatus()
+                .isOk();
+    }
+
+    private WebTestClient admin() {
+        return management
+                .mutate()
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_TOKEN)
+                .build();
+    }
+
+    private static WebTestClient.ResponseSpec get(WebTestClient client, String path, String token) {
+        WebTestClient.RequestHeadersSpec<?> request = client.get().uri(path);
+        if (token != null) {
+            request = request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        }
+        return request.exchange();
+    }
+}

@@ -3,6 +3,7 @@ package dev.tokengate;
 import dev.tokengate.support.RecordingUpstream;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
+import dev.tokengate.token.TokenHashing;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -16,6 +17,7 @@ public class TestTokengateApplication {
     static final String DEMO_TOKEN = "tokengate-demo-token";
     static final String DEMO_USER = "demo-user";
     static final String DEMO_SCOPES = "demo:read";
+    static final String DEMO_ADMIN_TOKEN = "tokengate-demo-admin";
 
     public static void main(String[] args) {
         TestRedis redis = TestRedis.shared();
@@ -34,18 +36,20 @@ public class TestTokengateApplication {
     }
 
     private static String[] withDemoServices(String[] args, TestRedis redis, RecordingUpstream upstream) {
-        String[] all = new String[args.length + 3];
+        String[] all = new String[args.length + 4];
         all[0] = "--spring.data.redis.host=" + redis.host();
         all[1] = "--spring.data.redis.port=" + redis.port();
         all[2] = "--demo.upstream.url=" + upstream.url();
-        System.arraycopy(args, 0, all, 3, args.length);
+        all[3] = "--tokengate.admin.token-sha256=" + TokenHashing.sha256Hex(DEMO_ADMIN_TOKEN);
+        System.arraycopy(args, 0, all, 4, args.length);
         return all;
     }
 
     private static void printTryIt(String port, String managementPort, TestRedis redis) {
         String base = "http://localhost:" + port;
         String management = "http://localhost:" + managementPort;
-        System.out.printf("""
+        System.out.printf(
+                """
 
                 tokengate demo is running on %1$s (Redis on %2$s:%3$d, demo token for %4$s with scope %5$s)
 
@@ -60,8 +64,12 @@ public class TestTokengateApplication {
                   what ops see, on the management port:
                     curl -s %7$s/actuator/health/readiness
                     curl -s %7$s/actuator/prometheus | grep '^tokengate_'
+                  issue a token of your own with the admin API (demo admin token: %8$s):
+                    curl -s -X POST %7$s/admin/tokens -H 'Authorization: Bearer %8$s' \\
+                         -H 'Content-Type: application/json' -d '{"user":"you","scopes":"demo:read"}'
 
                 Stop with Ctrl-C.
-                """, base, redis.host(), redis.port(), DEMO_USER, DEMO_SCOPES, DEMO_TOKEN, management);
+                """,
+                base, redis.host(), redis.port(), DEMO_USER, DEMO_SCOPES, DEMO_TOKEN, management, DEMO_ADMIN_TOKEN);
     }
 }

@@ -4,9 +4,16 @@ import dev.tokengate.token.SharedRedisConnection;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class RouteConfiguration {
+
+    /** Takes the place of Spring Cloud Gateway's in-memory repository for routes added at runtime. */
+    @Bean
+    RedisRouteDefinitions redisRouteDefinitions(SharedRedisConnection connection, JsonMapper jsonMapper) {
+        return new RedisRouteDefinitions(connection, jsonMapper);
+    }
 
     @Bean
     RouteChangeBroadcaster routeChangeBroadcaster(SharedRedisConnection connection, ApplicationEventPublisher events) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.TokenHashing;
 import java.nio.charset.StandardCharsets;
@@ -17,16 +18,12 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The token administration API on the management port, against the real Redis and the real gateway. */
-@TestPropertySource(properties = "tokengate.admin.token-sha256=" + AdminApiIntegrationTest.ADMIN_TOKEN_SHA256)
+@TestPropertySource(properties = TestAdmin.PROPERTY)
 class AdminApiIntegrationTest extends GatewayIntegrationTest {
-
-    static final String ADMIN_TOKEN = "admin-secret";
-    // printf %s admin-secret | sha256sum
-    static final String ADMIN_TOKEN_SHA256 = "16175223c8ddce5ace0493c948569c211b03c4c6bb3d3e484434999448cffe01";
 
     @Test
     void adminTokenHashInTheTestIsTheHashOfTheAdminToken() {
-        assertThat(TokenHashing.sha256Hex(ADMIN_TOKEN)).isEqualTo(ADMIN_TOKEN_SHA256);
+        assertThat(TokenHashing.sha256Hex(TestAdmin.TOKEN)).isEqualTo(TestAdmin.TOKEN_SHA256);
     }
 
     @Test
@@ -173,28 +170,14 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void adminApiNeedsTheAdminToken() {
-        management
-                .get()
-                .uri("/admin/users/ivy/tokens")
-                .exchange()
-                .expectStatus()
-                .isUnauthorized()
-                .expectHeader()
-                .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tokengate-admin\"");
-        management
-                .get()
-                .uri("/admin/users/ivy/tokens")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer not-the-admin-token")
-                .exchange()
-                .expectStatus()
-                .isUnauthorized();
+        TestAdmin.assertNeedsAdminCredential(management, "/admin/users/ivy/tokens");
     }
 
     @Test
     void adminApiIsNotOnTheClientPort() {
         client.post()
                 .uri("/admin/tokens")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_TOKEN)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestAdmin.TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"user\":\"eve\"}")
                 .exchange()
@@ -232,9 +215,6 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     private WebTestClient admin() {
-        return management
-                .mutate()
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_TOKEN)
-                .build();
+        return TestAdmin.client(management);
     }
 }

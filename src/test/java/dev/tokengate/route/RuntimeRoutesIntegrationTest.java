@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestTokens;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -19,11 +20,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * Routes changed through Spring Cloud Gateway's actuator endpoint on one instance: kept in Redis, announced over
  * pub/sub, and enforced with their token policy on every instance within a second.
  */
-@TestPropertySource(properties = "tokengate.admin.token-sha256=" + RuntimeRoutesIntegrationTest.ADMIN_TOKEN_SHA256)
+@TestPropertySource(properties = TestAdmin.PROPERTY)
 class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
 
-    static final String ADMIN_TOKEN = "admin-secret";
-    static final String ADMIN_TOKEN_SHA256 = "16175223c8ddce5ace0493c948569c211b03c4c6bb3d3e484434999448cffe01";
     static final Duration PROPAGATION_BOUND = Duration.ofSeconds(1);
 
     private static GatewayInstance other;
@@ -31,7 +30,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     @BeforeAll
     static void startAnotherInstance() {
         long listeners = subscribers();
-        other = GatewayInstance.start(redis, "tokengate.admin.token-sha256=" + ADMIN_TOKEN_SHA256);
+        other = GatewayInstance.start(redis, TestAdmin.PROPERTY);
         await().atMost(Duration.ofSeconds(10)).until(() -> subscribers() > listeners);
     }
 
@@ -104,21 +103,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void gatewayEndpointNeedsTheAdminCredential() {
-        management
-                .get()
-                .uri("/actuator/gateway/routes")
-                .exchange()
-                .expectStatus()
-                .isUnauthorized()
-                .expectHeader()
-                .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tokengate-admin\"");
-        management
-                .post()
-                .uri("/actuator/gateway/refresh")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer wrong")
-                .exchange()
-                .expectStatus()
-                .isUnauthorized();
+        TestAdmin.assertNeedsAdminCredential(management, "/actuator/gateway/routes");
     }
 
     private void addRoute(String id, String metadata) {
@@ -153,10 +138,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     }
 
     private WebTestClient admin() {
-        return management
-                .mutate()
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_TOKEN)
-                .build();
+        return TestAdmin.client(management);
     }
 
     private static WebTestClient.ResponseSpec get(WebTestClient client, String path, String token) {

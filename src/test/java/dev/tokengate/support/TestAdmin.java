@@ -1,0 +1,42 @@
+package dev.tokengate.support;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The admin credential of the tests that configure one, and a management client that presents it. */
+public final class TestAdmin {
+
+    public static final String TOKEN = "admin-secret";
+    /** {@code printf %s admin-secret | sha256sum}; a constant, so that test classes can share one context. */
+    public static final String TOKEN_SHA256 = "16175223c8ddce5ace0493c948569c211b03c4c6bb3d3e484434999448cffe01";
+
+    public static final String PROPERTY = "tokengate.admin.token-sha256=" + TOKEN_SHA256;
+
+    private TestAdmin() {}
+
+    /** Without a credential, and with a wrong one, {@code path} answers 401 with the admin challenge. */
+    public static void assertNeedsAdminCredential(WebTestClient management, String path) {
+        management
+                .get()
+                .uri(path)
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tokengate-admin\"");
+        management
+                .get()
+                .uri(path)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer not-the-admin-token")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+    }
+
+    public static WebTestClient client(WebTestClient management) {
+        return management
+                .mutate()
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+                .build();
+    }
+}

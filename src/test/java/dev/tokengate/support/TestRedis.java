@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ public abstract class TestRedis {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     private static TestRedis shared;
+    private static Boolean docker;
 
     protected final int port;
 
@@ -51,12 +54,31 @@ public abstract class TestRedis {
      */
     public static TestRedis startNew(String... configLines) {
         int port = FreePort.find();
-        TestRedis redis = DockerClientFactory.instance().isDockerAvailable()
+        TestRedis redis = dockerAvailable()
                 ? new ContainerRedis(port, List.of(configLines))
                 : new EmbeddedRedis(port, List.of(configLines));
         redis.start();
         Runtime.getRuntime().addShutdownHook(new Thread(redis::stop));
         return redis;
+    }
+
+    /**
+     * Asks Testcontainers only where a Docker engine may be: asked on a machine without one, it logs an alarming
+     * error before saying no.
+     */
+    private static synchronized boolean dockerAvailable() {
+        if (docker == null) {
+            boolean mayHaveDocker = System.getenv("DOCKER_HOST") != null
+                    || Files.exists(Path.of("/var/run/docker.sock"))
+                    || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
+                    || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+            docker = mayHaveDocker && DockerClientFactory.instance().isDockerAvailable();
+            System.out.println(
+                    docker
+                            ? "Test Redis: a Testcontainers container"
+                            : "Test Redis: no Docker engine here, using the redis-server binary shipped in embedded-redis");
+        }
+        return docker;
     }
 
     public String host() {

@@ -8,12 +8,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * Base of the tests that run the whole gateway on a random port against the real test Redis and the recording
@@ -59,8 +57,7 @@ public abstract class GatewayIntegrationTest {
     @BeforeEach
     void clearUpstream() {
         upstream.clear();
-        // A connection per request: admin calls are few, and none then depends on the state of a pooled one.
-        management = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.newConnection()))
+        management = WebTestClient.bindToServer()
                 .baseUrl("http://" + TestRedis.HOST + ":" + managementPort)
                 .responseTimeout(Duration.ofSeconds(30))
                 .build();

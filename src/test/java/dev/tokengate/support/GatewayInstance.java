@@ -1,7 +1,6 @@
 package dev.tokengate.support;
 
 import dev.tokengate.TokengateApplication;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,10 +22,7 @@ public final class GatewayInstance implements AutoCloseable {
     private GatewayInstance(ConfigurableApplicationContext context) {
         this.context = context;
         String port = context.getEnvironment().getRequiredProperty("local.server.port");
-        this.client = WebTestClient.bindToServer()
-                .baseUrl("http://" + TestRedis.HOST + ":" + port)
-                .responseTimeout(Duration.ofSeconds(30))
-                .build();
+        this.client = TestClients.to(Integer.parseInt(port));
     }
 
     /** Starts a gateway with the test routes on {@code redis}, with extra {@code name=value} properties. */

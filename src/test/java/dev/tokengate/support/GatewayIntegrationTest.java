@@ -1,13 +1,11 @@
 package dev.tokengate.support;
 
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -18,8 +16,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * upstream. The routes are in {@code application-test.yml}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// The first request of a cold JVM on a busy 2-core machine can take seconds: allow for it.
-@AutoConfigureWebTestClient(timeout = "30s")
 @ActiveProfiles("test")
 public abstract class GatewayIntegrationTest {
 
@@ -27,8 +23,11 @@ public abstract class GatewayIntegrationTest {
     protected static final RecordingUpstream upstream = RecordingUpstream.shared();
     protected static TestTokens tokens;
 
-    @Autowired
+    /** The gateway's client port. */
     protected WebTestClient client;
+
+    @LocalServerPort
+    int port;
 
     /** The actuator, on the management port. */
     protected WebTestClient management;
@@ -57,10 +56,8 @@ public abstract class GatewayIntegrationTest {
     @BeforeEach
     void clearUpstream() {
         upstream.clear();
-        management = WebTestClient.bindToServer()
-                .baseUrl("http://" + TestRedis.HOST + ":" + managementPort)
-                .responseTimeout(Duration.ofSeconds(30))
-                .build();
+        client = TestClients.to(port);
+        management = TestClients.to(managementPort);
     }
 
     /** GET {@code path} with {@code Authorization: Bearer <token>}. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -131,15 +132,15 @@ public class TokenAdministration {
         ByteBuffer[] keysAndArgs = new ByteBuffer[keys.size() + args.size()];
         int i = 0;
         for (String value : keys) {
-            keysAndArgs[i++] = utf8(value);
+            keysAndArgs[i++] = ByteUtils.getByteBuffer(value);
         }
         for (String value : args) {
-            keysAndArgs[i++] = utf8(value);
+            keysAndArgs[i++] = ByteUtils.getByteBuffer(value);
         }
         return redis.connection()
                 .flatMap(connection -> connection
                         .scriptingCommands()
-                        .eval(utf8(script), type, keys.size(), keysAndArgs)
+                        .eval(ByteUtils.getByteBuffer(script), type, keys.size(), keysAndArgs)
                         .next());
     }
 
@@ -151,10 +152,6 @@ public class TokenAdministration {
 
     static String userIndex(String user) {
         return USER_INDEX_PREFIX + user + USER_INDEX_SUFFIX;
-    }
-
-    private static ByteBuffer utf8(String value) {
-        return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The one answer that ever shows a raw token. */

@@ -2,11 +2,11 @@ package dev.tokengate.route;
 
 import dev.tokengate.token.SharedRedisConnection;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinitionRepository;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -38,7 +38,7 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
                         .scan(ScanOptions.scanOptions().match(KEY_PREFIX + "*").build())
                         .concatMap(key -> connection.stringCommands().get(key))
                         .publishOn(Schedulers.boundedElastic())
-                        .map(json -> jsonMapper.readValue(bytes(json), RouteDefinition.class)));
+                        .map(json -> jsonMapper.readValue(ByteUtils.getBytes(json), RouteDefinition.class)));
     }
 
     @Override
@@ -61,13 +61,7 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
     }
 
     private static ByteBuffer key(String id) {
-        return ByteBuffer.wrap((KEY_PREFIX + id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
+        return ByteUtils.getByteBuffer(KEY_PREFIX + id);
     }
 
     private record Stored(ByteBuffer key, byte[] json) {}

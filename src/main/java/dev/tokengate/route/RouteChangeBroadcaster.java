@@ -11,6 +11,7 @@ import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -49,7 +50,9 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
             return;
         }
         redis.connection()
-                .flatMap(connection -> connection.pubSubCommands().publish(utf8(CHANNEL), utf8(instanceId)))
+                .flatMap(connection -> connection
+                        .pubSubCommands()
+                        .publish(ByteUtils.getByteBuffer(CHANNEL), ByteUtils.getByteBuffer(instanceId)))
                 .subscribe(
                         receivers -> log.debug("Route refresh announced to {} other gateways", receivers),
                         error ->
@@ -62,7 +65,7 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
         // Once subscribed, routes are read again: a change announced before then would otherwise be missed.
         subscription = redis.connection()
                 .flatMapMany(connection -> connection.pubSubCommands().createSubscription())
-                .flatMap(channel -> channel.subscribe(utf8(CHANNEL))
+                .flatMap(channel -> channel.subscribe(ByteUtils.getByteBuffer(CHANNEL))
                         .then(Mono.fromRunnable(this::refreshLocally))
                         .thenMany(channel.receive()))
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, RESUBSCRIBE_DELAY))
@@ -98,10 +101,6 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     @Override
     public int getPhase() {
         return SharedRedisConnection.PHASE + 1;
-    }
-
-    private static ByteBuffer utf8(String value) {
-        return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String decode(ByteBuffer buffer) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
@@ -77,10 +78,6 @@ public class RedisTokenStore implements TokenStore {
         return keyPrefix;
     }
 
-    public TokenHashing hashing() {
-        return hashing;
-    }
-
     /** The token under {@code key}: one {@code HGETALL}. Empty when there is no usable token. */
     public Mono<TokenRecord> find(String key) {
         return timed(fields(key))
@@ -95,7 +92,7 @@ public class RedisTokenStore implements TokenStore {
      */
     public Mono<StoredToken> findWithTtl(String key) {
         Mono<Long> ttl = redis.connection()
-                .flatMap(connection -> connection.keyCommands().pTtl(utf8(key)));
+                .flatMap(connection -> connection.keyCommands().pTtl(ByteUtils.getByteBuffer(key)));
         return timed(Mono.zip(fields(key), ttl))
                 .flatMap(found -> toRecord(key, found.getT1())
                         .map(token -> new StoredToken(token, found.getT2()))
@@ -122,7 +119,7 @@ public class RedisTokenStore implements TokenStore {
         return redis.connection()
                 .flatMap(connection -> connection
                         .hashCommands()
-                        .hGetAll(utf8(key))
+                        .hGetAll(ByteUtils.getByteBuffer(key))
                         .collectMap(entry -> decode(entry.getKey()), entry -> decode(entry.getValue())));
     }
 
@@ -174,10 +171,6 @@ public class RedisTokenStore implements TokenStore {
     private static boolean isWrongType(Throwable error) {
         String message = NestedExceptionUtils.getMostSpecificCause(error).getMessage();
         return message != null && message.startsWith("WRONGTYPE");
-    }
-
-    private static ByteBuffer utf8(String value) {
-        return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String decode(ByteBuffer buffer) {

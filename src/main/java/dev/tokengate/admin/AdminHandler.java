@@ -3,6 +3,7 @@ package dev.tokengate.admin;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import dev.tokengate.auth.AuthProperties;
+import dev.tokengate.problem.ProblemErrorWebExceptionHandler;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.TokenHashing;
 import java.time.Duration;
@@ -50,7 +51,8 @@ final class AdminHandler {
         this.jsonMapper = jsonMapper;
     }
 
-    static RouterFunction<ServerResponse> routes(AdminHandler handler, AdminCredentialFilter credentials) {
+    /** The admin API's routes; {@link AdminCredentialFilter} guards them. */
+    static RouterFunction<ServerResponse> routes(AdminHandler handler) {
         return RouterFunctions.route()
                 .path(
                         "/admin",
@@ -62,8 +64,7 @@ final class AdminHandler {
                                 .route(
                                         path("/**"),
                                         request -> handler.responses.problem(
-                                                HttpStatus.NOT_FOUND, "No route matches this request.")))
-                .filter(credentials)
+                                                HttpStatus.NOT_FOUND, ProblemErrorWebExceptionHandler.NO_ROUTE_DETAIL)))
                 .build();
     }
 

@@ -24,12 +24,12 @@ public class AdminManagementConfiguration {
         AdminResponses responses = new AdminResponses(jsonMapper);
         AdminHandler handler =
                 new AdminHandler(properties, authProperties, administration, redisTokenStore, responses, jsonMapper);
-        return AdminHandler.routes(handler, new AdminCredentialFilter(new AdminCredentials(properties), responses));
+        return AdminHandler.routes(handler);
     }
 
     @Bean
-    GatewayEndpointCredentialFilter gatewayEndpointCredentialFilter(
+    AdminCredentialFilter adminCredentialFilter(
             AdminProperties properties, ProblemResponseWriter problemResponseWriter) {
-        return new GatewayEndpointCredentialFilter(new AdminCredentials(properties), problemResponseWriter);
+        return new AdminCredentialFilter(new AdminCredentials(properties), problemResponseWriter);
     }
 }

@@ -1,8 +1,7 @@
 package dev.tokengate.admin;
 
-import java.util.LinkedHashMap;
+import dev.tokengate.problem.ProblemResponseWriter;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -25,18 +24,9 @@ final class AdminResponses {
     }
 
     Mono<ServerResponse> problem(HttpStatus status, String detail) {
-        return problem(status, detail, new HttpHeaders());
-    }
-
-    Mono<ServerResponse> problem(HttpStatus status, String detail, HttpHeaders headers) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", status.getReasonPhrase());
-        problem.put("status", status.value());
-        problem.put("detail", detail);
         return ServerResponse.status(status)
-                .headers(h -> h.addAll(headers))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .bodyValue(jsonMapper.writeValueAsString(problem));
+                .bodyValue(
+                        jsonMapper.writeValueAsString(ProblemResponseWriter.problem(status, detail, null, Map.of())));
     }
 }

@@ -21,7 +21,7 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
     /** Ahead of Spring Boot's {@code DefaultErrorWebExceptionHandler} (order -1). */
     public static final int ORDER = -2;
 
-    static final String NO_ROUTE_DETAIL = "No route matches this request.";
+    public static final String NO_ROUTE_DETAIL = "No route matches this request.";
 
     private static final Logger log = LoggerFactory.getLogger(ProblemErrorWebExceptionHandler.class);
 

@@ -32,20 +32,28 @@ public final class ProblemResponseWriter {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] body = jsonMapper.writeValueAsBytes(problem(exchange, status, detail, extensions));
+        byte[] body = jsonMapper.writeValueAsBytes(
+                problem(status, detail, exchange.getRequest().getPath().value(), extensions));
         response.getHeaders().setContentLength(body.length);
         return response.writeWith(
                 Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }
 
-    private static Map<String, Object> problem(
-            ServerWebExchange exchange, HttpStatusCode status, String detail, Map<String, Object> extensions) {
+    /**
+     * The members of an RFC 9457 problem object, in order.
+     *
+     * @param instance the request path, or {@code null} to leave the member out
+     */
+    public static Map<String, Object> problem(
+            HttpStatusCode status, String detail, String instance, Map<String, Object> extensions) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", title(status));
         problem.put("status", status.value());
         problem.put("detail", detail);
-        problem.put("instance", exchange.getRequest().getPath().value());
+        if (instance != null) {
+            problem.put("instance", instance);
+        }
         problem.putAll(extensions);
         return problem;
     }

@@ -63,14 +63,14 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
             Mono<TokenRecord> lookup = tokenStore.lookup(token.value());
             AuthDecision known = decidedAlready(lookup, policy);
             return known != null
-                    ? act(exchange, chain, policy, known)
-                    : authenticate(lookup, policy).flatMap(decision -> act(exchange, chain, policy, decision));
+                    ? act(exchange, chain, route, policy, known)
+                    : authenticate(lookup, policy).flatMap(decision -> act(exchange, chain, route, policy, decision));
         }
         if (credentials instanceof Credentials.Malformed malformed) {
             log.debug("Malformed credentials: {}", malformed.reason());
-            return reject(exchange, AuthFailure.MALFORMED, policy);
+            return reject(exchange, route, policy, AuthFailure.MALFORMED);
         }
-        return reject(exchange, AuthFailure.MISSING, policy);
+        return reject(exchange, route, policy, AuthFailure.MISSING);
     }
 
     private Mono<AuthDecision> authenticate(Mono<TokenRecord> lookup, RoutePolicy policy) {
@@ -100,15 +100,18 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> act(
-            ServerWebExchange exchange, GatewayFilterChain chain, RoutePolicy policy, AuthDecision decision) {
+            ServerWebExchange exchange,
+            GatewayFilterChain chain,
+            Route route,
+            RoutePolicy policy,
+            AuthDecision decision) {
         if (decision instanceof AuthDecision.Authenticated authenticated) {
-            metrics.authenticated(
-                    exchange.<Route>getRequiredAttribute(GATEWAY_ROUTE_ATTR).getId());
+            metrics.authenticated(route.getId());
             exchange.getAttributes()
                     .put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
             return chain.filter(withIdentity(exchange, authenticated.token()));
         }
-        return reject(exchange, (AuthFailure) decision, policy);
+        return reject(exchange, route, policy, (AuthFailure) decision);
     }
 
     private ServerWebExchange withIdentity(ServerWebExchange exchange, TokenRecord token) {
@@ -139,8 +142,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         return exchange.mutate().request(request).build();
     }
 
-    private Mono<Void> reject(ServerWebExchange exchange, AuthFailure failure, RoutePolicy policy) {
-        Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
+    private Mono<Void> reject(ServerWebExchange exchange, Route route, RoutePolicy policy, AuthFailure failure) {
         metrics.refused(route.getId(), failure);
         if (log.isDebugEnabled()) {
             ServerHttpRequest request = exchange.getRequest();

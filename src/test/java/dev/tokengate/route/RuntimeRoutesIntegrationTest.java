@@ -45,7 +45,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void routeAddedOnOneInstanceServesOnTheOtherWithinASecondWithItsTokenPolicy() {
-        String id = "dyn-" + TestTokens.newToken().substring(0, 8).toLowerCase().replace('_', 'x');
+        String id = routeId("dyn");
         String reader = tokens.issue("dora", "dyn:read");
         String stranger = tokens.issue("sam", "other:scope");
         try {
@@ -72,8 +72,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void deletedRouteAnswers404OnEveryInstance() {
-        String id =
-                "gone-" + TestTokens.newToken().substring(0, 8).toLowerCase().replace('_', 'x');
+        String id = routeId("gone");
         addRoute(id, "{\"auth\":\"none\"}");
         await().atMost(PROPAGATION_BOUND)
                 .pollInterval(Duration.ofMillis(20))
@@ -91,8 +90,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void routesKeptInRedisAreServedByAnInstanceStartedAfterwards() {
-        String id =
-                "kept-" + TestTokens.newToken().substring(0, 8).toLowerCase().replace('_', 'x');
+        String id = routeId("kept");
         addRoute(id, "{\"auth\":\"none\"}");
         try (GatewayInstance restarted = GatewayInstance.start(redis)) {
             get(restarted.client(), "/" + id + "/x", null).expectStatus().isOk();
@@ -104,6 +102,12 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     @Test
     void gatewayEndpointNeedsTheAdminCredential() {
         TestAdmin.assertNeedsAdminCredential(management, "/actuator/gateway/routes");
+    }
+
+    /** A route id (and path segment) of its own for each test, as routes stay in the shared Redis. */
+    private static String routeId(String prefix) {
+        return prefix + "-"
+                + TestTokens.newToken().substring(0, 8).toLowerCase().replace('_', 'x');
     }
 
     private void addRoute(String id, String metadata) {

@@ -3,6 +3,10 @@ package dev.tokengate.support;
 import java.time.Duration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.LoopResources;
 
@@ -21,11 +25,23 @@ public final class TestClients {
 
     private TestClients() {}
 
+    /**
+     * Reads every response body at once. A test that only checks the status would otherwise leave the body's buffers
+     * unreleased, and the paranoid leak detection (see {@link NoBufferLeaks}) would blame the gateway for them.
+     */
+    private static Mono<ClientResponse> readWholeBody(ClientRequest request, ExchangeFunction next) {
+        return next.exchange(request)
+                .flatMap(response -> response.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(body -> response.mutate().body(body).build()));
+    }
+
     public static WebTestClient to(int port) {
         HttpClient http = HttpClient.newConnection().runOn(LOOPS);
         return WebTestClient.bindToServer(new ReactorClientHttpConnector(http))
                 .baseUrl("http://" + TestRedis.HOST + ":" + port)
                 .responseTimeout(RESPONSE_TIMEOUT)
+                .filter(TestClients::readWholeBody)
                 .build();
     }
 }

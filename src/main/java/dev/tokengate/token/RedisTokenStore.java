@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.util.ByteUtils;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
@@ -88,12 +89,14 @@ public class RedisTokenStore implements TokenStore {
 
     /**
      * The token under {@code key} and the key's remaining lifetime: {@code HGETALL} and {@code PTTL}, sent together
-     * on the shared connection. Never empty: an unknown key gives a {@link StoredToken} without a token.
+     * on the shared connection. Never empty: an unknown key gives a {@link StoredToken} without a token. When Redis
+     * is too slow both commands time out together; waiting for both keeps the second error from being dropped and
+     * logged as an operator failure.
      */
     public Mono<StoredToken> findWithTtl(String key) {
         Mono<Long> ttl = redis.connection()
                 .flatMap(connection -> connection.keyCommands().pTtl(ByteUtils.getByteBuffer(key)));
-        return timed(Mono.zip(fields(key), ttl))
+        return timed(Mono.zipDelayError(fields(key), ttl))
                 .flatMap(found -> toRecord(key, found.getT1())
                         .map(token -> new StoredToken(token, found.getT2()))
                         .defaultIfEmpty(StoredToken.UNKNOWN))
@@ -144,9 +147,11 @@ public class RedisTokenStore implements TokenStore {
     }
 
     private Throwable unavailable(Throwable error) {
-        String reason = NestedExceptionUtils.getMostSpecificCause(error) instanceof RedisCommandTimeoutException
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(
+                Exceptions.unwrapMultiple(error).get(0));
+        String reason = cause instanceof RedisCommandTimeoutException
                 ? "no answer within " + timeout.toMillis() + " ms"
-                : NestedExceptionUtils.getMostSpecificCause(error).toString();
+                : cause.toString();
         long now = System.nanoTime();
         long last = lastUnavailableLog.get();
         if (now - last >= UNAVAILABLE_LOG_INTERVAL_NANOS && lastUnavailableLog.compareAndSet(last, now)) {

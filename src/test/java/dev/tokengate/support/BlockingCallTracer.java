@@ -5,13 +5,21 @@ import reactor.blockhound.BlockingOperationError;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * Prints where a blocking call happened before BlockHound fails it. Libraries sometimes catch the error and log only
+ * Prints where a blocking call happened before BlockHound fails it, and allows two short locks that Netty and Lettuce take internally. Libraries sometimes catch the error and log only
  * its message (Spring Cloud Gateway's route loading does), which would leave no trace of the culprit.
  */
 public class BlockingCallTracer implements BlockHoundIntegration {
 
     @Override
     public void applyTo(BlockHound.Builder builder) {
+        // Netty 4.2's buffer pool briefly takes a magazine's lock when it adds magazines under contention; Netty's own
+        // BlockHound integration allows its other allocator locks but not this one yet.
+        builder.allowBlockingCallsInside(
+                "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
+        // Lettuce takes a lock around the increment of its writer count on every command it writes; a thread parks on
+        // it only while another thread holds it for that increment or while the connection is being reset. Thrown
+        // from there, BlockHound's error leaves Lettuce's connection broken for good, which production never sees.
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
         builder.blockingMethodCallback(method -> {
             new Exception("Blocking call on a non-blocking thread: " + method).printStackTrace(System.out);
             throw new BlockingOperationError(method);

@@ -18,11 +18,14 @@ public final class GatewayInstance implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final WebTestClient client;
+    private final WebTestClient management;
 
     private GatewayInstance(ConfigurableApplicationContext context) {
         this.context = context;
         String port = context.getEnvironment().getRequiredProperty("local.server.port");
         this.client = TestClients.to(Integer.parseInt(port));
+        String managementPort = context.getEnvironment().getRequiredProperty("local.management.port");
+        this.management = TestClients.to(Integer.parseInt(managementPort));
     }
 
     /** Starts a gateway with the test routes on {@code redis}, with extra {@code name=value} properties. */
@@ -45,6 +48,15 @@ public final class GatewayInstance implements AutoCloseable {
 
     public WebTestClient client() {
         return client;
+    }
+
+    /** The actuator, on the management port. */
+    public WebTestClient management() {
+        return management;
+    }
+
+    public int port() {
+        return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
     }
 
     public <T> T bean(Class<T> type) {

@@ -27,7 +27,7 @@ public abstract class GatewayIntegrationTest {
     protected WebTestClient client;
 
     @LocalServerPort
-    int port;
+    protected int port;
 
     /** The actuator, on the management port. */
     protected WebTestClient management;

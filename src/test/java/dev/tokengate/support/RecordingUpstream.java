@@ -1,7 +1,9 @@
 package dev.tokengate.support;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -18,6 +20,7 @@ public final class RecordingUpstream {
     private static RecordingUpstream shared;
 
     private final AtomicInteger count = new AtomicInteger();
+    private final Set<String> requestIds = ConcurrentHashMap.newKeySet();
     private volatile ReceivedRequest last;
     private final JsonMapper json = JsonMapper.builder().build();
     private final LoopResources loops;
@@ -39,6 +42,10 @@ public final class RecordingUpstream {
                             new ReceivedRequest(request.method().name(), request.uri(), headers);
                     last = recorded;
                     count.incrementAndGet();
+                    String requestId = request.requestHeaders().get("X-Request-Id");
+                    if (requestId != null) {
+                        requestIds.add(requestId);
+                    }
                     byte[] body = json.writeValueAsBytes(Map.of("path", recorded.uri(), "headers", headers));
                     return response.header("Content-Type", "application/json")
                             .sendByteArray(Mono.just(body))
@@ -76,8 +83,14 @@ public final class RecordingUpstream {
         return latest;
     }
 
+    /** The {@code X-Request-Id} of every request that got through since the last {@link #clear()}. */
+    public Set<String> requestIds() {
+        return Set.copyOf(requestIds);
+    }
+
     public void clear() {
         count.set(0);
+        requestIds.clear();
         last = null;
     }
 

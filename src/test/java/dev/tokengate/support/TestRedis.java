@@ -4,7 +4,6 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import redis.embedded.RedisServer;
@@ -104,9 +105,25 @@ public abstract class TestRedis {
         doStop();
     }
 
+    /** Kills the server without warning, as a crash or the OOM killer would (SIGKILL); {@link #start()} revives it. */
+    public final synchronized void kill() {
+        doKill();
+        doStop();
+    }
+
     protected abstract void doStart();
 
     protected abstract void doStop();
+
+    protected abstract void doKill();
+
+    protected final long processId() {
+        Matcher pid = Pattern.compile("process_id:(\\d+)").matcher(send("INFO server"));
+        if (!pid.find()) {
+            throw new IllegalStateException("INFO server did not tell the process id");
+        }
+        return Long.parseLong(pid.group(1));
+    }
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
@@ -129,17 +146,25 @@ public abstract class TestRedis {
     }
 
     private boolean answersPing() {
+        try {
+            return send("PING").equals("+PONG\r\n");
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** Sends one inline command and returns the raw reply, read until the server has nothing more to say. */
+    private String send(String inlineCommand) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 200);
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write((inlineCommand + "\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] reply = in.readNBytes(7);
-            return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return reply.endsWith("+OK\r\n") ? reply.substring(0, reply.length() - 5) : reply;
         } catch (IOException e) {
-            return false;
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -169,6 +194,14 @@ public abstract class TestRedis {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        protected void doKill() {
+            ProcessHandle.of(processId()).ifPresent(process -> {
+                process.destroyForcibly();
+                process.onExit().join();
+            });
         }
 
         @Override
@@ -214,6 +247,14 @@ public abstract class TestRedis {
                         .startContainerCmd(container.getContainerId())
                         .exec();
             }
+        }
+
+        @Override
+        protected void doKill() {
+            container
+                    .getDockerClient()
+                    .killContainerCmd(container.getContainerId())
+                    .exec();
         }
 
         @Override

@@ -102,6 +102,19 @@ public final class TestTokens implements AutoCloseable {
                                 .add(on ? 1 : 0));
     }
 
+    /**
+     * Makes the whole server unresponsive for {@code duration} ({@code DEBUG SLEEP}), as a long-running command or a
+     * stalled disk would. Returns at once; this client's own commands wait for the sleep too.
+     */
+    public void sleepServer(Duration duration) {
+        connection
+                .async()
+                .dispatch(
+                        CommandType.DEBUG,
+                        new StatusOutput<>(StringCodec.UTF8),
+                        new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add(duration.toMillis() / 1000.0));
+    }
+
     /** Kills every connection that has client tracking on ({@code t} among its CLIENT LIST flags); returns how many. */
     public int killTrackingConnections() {
         int killed = 0;

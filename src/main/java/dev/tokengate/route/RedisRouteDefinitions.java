@@ -2,6 +2,11 @@ package dev.tokengate.route;
 
 import dev.tokengate.token.SharedRedisConnection;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinitionRepository;
 import org.springframework.cloud.gateway.support.NotFoundException;
@@ -10,6 +15,7 @@ import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -20,25 +26,50 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class RedisRouteDefinitions implements RouteDefinitionRepository {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisRouteDefinitions.class);
+
     public static final String KEY_PREFIX = "routedefinition_";
 
     private final SharedRedisConnection redis;
     private final JsonMapper jsonMapper;
+    private final AtomicReference<List<RouteDefinition>> lastRead = new AtomicReference<>(List.of());
 
     public RedisRouteDefinitions(SharedRedisConnection redis, JsonMapper jsonMapper) {
         this.redis = redis;
         this.jsonMapper = jsonMapper;
     }
 
+    /**
+     * The runtime routes. While Redis cannot be read (down at startup, or gone since) the routes read last time stay
+     * in place, so that a refresh during an outage does not take routes away; the gateway reads them again once it
+     * is subscribed to route changes (see {@link RouteChangeBroadcaster}). An entry that is not a route definition is
+     * skipped with a warning rather than failing every route.
+     */
     @Override
     public Flux<RouteDefinition> getRouteDefinitions() {
         return redis.connection()
                 .flatMapMany(connection -> connection
                         .keyCommands()
                         .scan(ScanOptions.scanOptions().match(KEY_PREFIX + "*").build())
-                        .concatMap(key -> connection.stringCommands().get(key))
-                        .publishOn(Schedulers.boundedElastic())
-                        .map(json -> jsonMapper.readValue(ByteUtils.getBytes(json), RouteDefinition.class)));
+                        .concatMap(key -> connection.stringCommands().get(key)))
+                .publishOn(Schedulers.boundedElastic())
+                .<RouteDefinition>handle((json, sink) -> {
+                    try {
+                        sink.next(jsonMapper.readValue(ByteUtils.getBytes(json), RouteDefinition.class));
+                    } catch (JacksonException e) {
+                        log.warn("Skipping a runtime route that is not a route definition: {}", e.getOriginalMessage());
+                    }
+                })
+                .collectList()
+                .doOnNext(lastRead::set)
+                .onErrorResume(error -> {
+                    log.warn(
+                            "Could not read runtime routes from Redis ({}); keeping the {} read before",
+                            error.toString(),
+                            lastRead.get().size());
+                    return Mono.just(lastRead.get());
+                })
+                .flatMapIterable(Function.identity());
     }
 
     @Override

@@ -100,6 +100,47 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void anEntryThatIsNotARouteDefinitionIsSkippedAndTheOthersStillServe() {
+        String id = routeId("beside-junk");
+        String junk = RedisRouteDefinitions.KEY_PREFIX + routeId("junk");
+        tokens.redis().set(junk, "{not json");
+        try {
+            addRoute(id, "{\"auth\":\"none\"}");
+            await().atMost(PROPAGATION_BOUND)
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() ->
+                            get(client, "/" + id + "/x", null).expectStatus().isOk());
+            deleteRoute(id);
+        } finally {
+            tokens.redis().del(junk);
+        }
+    }
+
+    @Test
+    void runtimeRoutesStayInPlaceWhenRoutesAreRefreshedWhileRedisIsDown() {
+        String id = routeId("outage");
+        addRoute(id, "{\"auth\":\"none\"}");
+        await().atMost(PROPAGATION_BOUND)
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(
+                        () -> get(client, "/" + id + "/x", null).expectStatus().isOk());
+        long listeners = subscribers();
+        redis.stop();
+        try {
+            admin().post()
+                    .uri("/actuator/gateway/refresh")
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
+            get(client, "/" + id + "/x", null).expectStatus().isOk();
+        } finally {
+            redis.start();
+        }
+        // The restarted test Redis is empty (nothing to delete); both instances listen for route changes again.
+        await().atMost(Duration.ofSeconds(10)).until(() -> subscribers() >= listeners);
+    }
+
+    @Test
     void gatewayEndpointNeedsTheAdminCredential() {
         TestAdmin.assertNeedsAdminCredential(management, "/actuator/gateway/routes");
     }

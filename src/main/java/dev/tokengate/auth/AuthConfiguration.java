@@ -1,6 +1,8 @@
 package dev.tokengate.auth;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokengate.problem.ProblemResponseWriter;
+import dev.tokengate.token.StaleIfUnavailableTokenStore;
 import dev.tokengate.token.TokenStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
@@ -20,7 +22,11 @@ class AuthConfiguration {
             TokenStore tokenStore,
             AuthFailureWriter authFailureWriter,
             MeterRegistry meterRegistry) {
-        return new TokenAuthenticationFilter(properties, tokenStore, authFailureWriter, meterRegistry);
+        TokenStore checked = properties.staleIfUnavailable() == null
+                ? tokenStore
+                : new StaleIfUnavailableTokenStore(
+                        tokenStore, properties.staleIfUnavailable(), meterRegistry, Ticker.systemTicker());
+        return new TokenAuthenticationFilter(properties, checked, authFailureWriter, meterRegistry);
     }
 
     @Bean

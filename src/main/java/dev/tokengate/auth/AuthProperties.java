@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     one is always removed.
  * @param forwardCredentials Whether the Authorization header is passed on to the upstream after a successful check.
  * @param redisTimeout How long a token lookup may take before the request is answered 503.
+ * @param staleIfUnavailable Opt-in degradation, off unless set: while Redis is unreachable or too slow, a token that
+ *     was validated within this window is still accepted with the identity it had then. Revocations made during the
+ *     outage are not seen. Unset, the gateway fails closed (503).
  */
 @ConfigurationProperties(AuthProperties.PREFIX)
 public record AuthProperties(
@@ -32,7 +35,8 @@ public record AuthProperties(
         @DefaultValue(DEFAULT_USER_HEADER) String userHeader,
         @DefaultValue(DEFAULT_SCOPES_HEADER) String scopesHeader,
         @DefaultValue("false") boolean forwardCredentials,
-        @DefaultValue(DEFAULT_REDIS_TIMEOUT) Duration redisTimeout) {
+        @DefaultValue(DEFAULT_REDIS_TIMEOUT) Duration redisTimeout,
+        Duration staleIfUnavailable) {
 
     public static final String PREFIX = "tokengate.auth";
 
@@ -54,6 +58,9 @@ public record AuthProperties(
         require(
                 redisTimeout != null && !redisTimeout.isNegative() && !redisTimeout.isZero(),
                 "redis-timeout must be positive");
+        require(
+                staleIfUnavailable == null || (!staleIfUnavailable.isNegative() && !staleIfUnavailable.isZero()),
+                "stale-if-unavailable must be positive, or left unset to fail closed");
     }
 
     private static void require(boolean condition, String message) {

@@ -25,6 +25,7 @@ class AuthPropertiesTest {
         assertThat(properties.scopesHeader()).isEqualTo("X-User-Scopes");
         assertThat(properties.forwardCredentials()).isFalse();
         assertThat(properties.redisTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(properties.staleIfUnavailable()).as("fail closed by default").isNull();
     }
 
     @Test
@@ -36,7 +37,8 @@ class AuthPropertiesTest {
                 "tokengate.auth.user-header", "X-Auth-User",
                 "tokengate.auth.scopes-header", "X-Auth-Scopes",
                 "tokengate.auth.forward-credentials", "true",
-                "tokengate.auth.redis-timeout", "250ms"));
+                "tokengate.auth.redis-timeout", "250ms",
+                "tokengate.auth.stale-if-unavailable", "30s"));
 
         assertThat(properties)
                 .isEqualTo(new AuthProperties(
@@ -46,7 +48,8 @@ class AuthPropertiesTest {
                         "X-Auth-User",
                         "X-Auth-Scopes",
                         true,
-                        Duration.ofMillis(250)));
+                        Duration.ofMillis(250),
+                        Duration.ofSeconds(30)));
     }
 
     @Test
@@ -58,6 +61,9 @@ class AuthPropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("tokengate.auth.redis-timeout", "0s")))
                 .rootCause()
                 .hasMessageContaining("tokengate.auth.redis-timeout");
+        assertThatThrownBy(() -> bind(Map.of("tokengate.auth.stale-if-unavailable", "0s")))
+                .rootCause()
+                .hasMessageContaining("tokengate.auth.stale-if-unavailable");
         assertThatThrownBy(() -> bind(Map.of("tokengate.auth.scopes-header", "x-user-id")))
                 .rootCause()
                 .hasMessageContaining("must differ");

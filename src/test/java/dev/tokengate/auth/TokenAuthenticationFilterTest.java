@@ -54,7 +54,8 @@ class TokenAuthenticationFilterTest {
                 "X-User-Id",
                 "X-User-Scopes",
                 false,
-                Duration.ofMillis(500));
+                Duration.ofMillis(500),
+                null);
         RedisTokenStore store = new RedisTokenStore(
                 connection.shared(),
                 "auth:token:",

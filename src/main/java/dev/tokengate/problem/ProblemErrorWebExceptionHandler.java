@@ -1,6 +1,6 @@
 package dev.tokengate.problem;
 
-import java.net.ConnectException;
+import java.io.IOException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +37,7 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
             return Mono.error(error);
         }
         HttpStatusCode status = statusOf(error);
-        if (status.is5xxServerError() && status.value() != HttpStatus.BAD_GATEWAY.value()) {
-            log.error(
-                    "{} answering {} {}",
-                    status,
-                    exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath(),
-                    error);
-        }
+        logIfServerError(exchange, status, error);
         exchange.getResponse().getHeaders().clear();
         return writer.write(exchange, status, detailOf(status, error), Map.of());
     }
@@ -71,7 +64,8 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         if (error instanceof ResponseStatusException statusException) {
             return statusException.getStatusCode();
         }
-        if (NestedExceptionUtils.getMostSpecificCause(error) instanceof ConnectException) {
+        // Refused, reset or closed by the upstream before its response began.
+        if (NestedExceptionUtils.getMostSpecificCause(error) instanceof IOException) {
             return HttpStatus.BAD_GATEWAY;
         }
         return HttpStatus.INTERNAL_SERVER_ERROR;
@@ -83,6 +77,9 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         }
         if (status.value() == HttpStatus.BAD_GATEWAY.value()) {
             return "The upstream service could not be reached.";
+        }
+        if (status.value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
+            return "The upstream service did not answer in time.";
         }
         if (error instanceof ResponseStatusException statusException
                 && statusException.getReason() != null

@@ -1,8 +1,12 @@
 package dev.tokengate.problem;
 
 import static dev.tokengate.support.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.MisbehavingUpstream;
+import dev.tokengate.support.RawHttpClient;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
@@ -29,5 +33,31 @@ class GatewayErrorResponsesIntegrationTest extends GatewayIntegrationTest {
                         "/unreachable/1")
                 .jsonPath("$.trace")
                 .doesNotExist();
+    }
+
+    @Test
+    void upstreamSlowerThanTheRouteResponseTimeoutIsAProblem504() {
+        long started = System.nanoTime();
+
+        assertProblem(
+                client.get().uri("/slow/1").exchange(),
+                HttpStatus.GATEWAY_TIMEOUT,
+                null,
+                "The upstream service did not answer in time.",
+                "/slow/1");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(MisbehavingUpstream.SLOW_ANSWER_DELAY);
+    }
+
+    /**
+     * The 200 and the first bytes are on their way to the client before the upstream fails: the client must be able
+     * to tell that the response is incomplete, so the gateway closes the connection short of the promised length.
+     */
+    @Test
+    void upstreamResetMidResponseIsNotPassedOffAsAComplete200() {
+        RawHttpClient.Response response = new RawHttpClient(port).get("/reset/1");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Length")).isEqualTo("1000");
+        assertThat(response.body()).isEqualTo(MisbehavingUpstream.PARTIAL_BODY);
     }
 }

@@ -1,10 +1,12 @@
 package dev.tokengate.support;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +41,27 @@ public final class RawHttpClient {
             OutputStream out = socket.getOutputStream();
             out.write(request);
             out.flush();
-            InputStream in = socket.getInputStream();
-            return Response.parse(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+            return Response.parse(new String(readUntilClosed(socket.getInputStream()), StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Everything the server sent before it closed the connection, or reset it. */
+    private static byte[] readUntilClosed(InputStream in) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                received.write(buffer, 0, read);
+            }
+        } catch (SocketException reset) {
+            if (received.size() == 0) {
+                throw reset;
+            }
+        }
+        return received.toByteArray();
     }
 
     /** The first response on the connection. */

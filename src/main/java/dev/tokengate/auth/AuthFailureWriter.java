@@ -36,7 +36,18 @@ public final class AuthFailureWriter {
             putIfPresent(extensions, "scope", scope);
         }
         headers.setCacheControl("no-store");
+        if (hasBody(exchange.getRequest().getHeaders())) {
+            headers.setConnection("close");
+        }
         return problemWriter.write(exchange, failure.status(), failure.detail(), extensions);
+    }
+
+    /**
+     * A refused request's body is never read. Closing the connection after the answer, instead of draining whatever
+     * the client still sends, keeps a refused client from holding the connection with a body of any size.
+     */
+    private static boolean hasBody(HttpHeaders request) {
+        return request.getContentLength() > 0 || request.containsHeader(HttpHeaders.TRANSFER_ENCODING);
     }
 
     static String challenge(String error, String scope) {

@@ -35,6 +35,7 @@ public final class GatewayInstance implements AutoCloseable {
                 "--spring.data.redis.host=" + redis.host(),
                 "--spring.data.redis.port=" + redis.port(),
                 "--test.upstream.url=" + RecordingUpstream.shared().url(),
+                "--test.upstream.ws-url=" + RecordingUpstream.shared().url().replace("http:", "ws:"),
                 "--test.misbehaving.url=" + MisbehavingUpstream.shared().url(),
                 "--test.unreachable.url=http://" + TestRedis.HOST + ":" + FreePort.find()));
         for (String property : properties) {

@@ -40,6 +40,7 @@ public abstract class GatewayIntegrationTest {
         registry.add("spring.data.redis.host", redis::host);
         registry.add("spring.data.redis.port", redis::port);
         registry.add("test.upstream.url", upstream::url);
+        registry.add("test.upstream.ws-url", () -> upstream.url().replace("http:", "ws:"));
         registry.add("test.misbehaving.url", () -> MisbehavingUpstream.shared().url());
         registry.add("test.unreachable.url", () -> "http://" + TestRedis.HOST + ":" + FreePort.find());
     }

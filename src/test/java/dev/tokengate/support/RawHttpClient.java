@@ -35,6 +35,14 @@ public final class RawHttpClient {
         return send(request.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * Sends {@code head} (a request line, headers and the start of a body that the headers say is longer) and reads
+     * the answer without ever sending the rest: for requests the gateway must answer before their body arrives.
+     */
+    public Response sendHeadAndWait(String head) {
+        return send(head.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     public Response send(byte[] request) {
         try (Socket socket = new Socket(TestRedis.HOST, port)) {
             socket.setSoTimeout(10_000);

@@ -5,21 +5,31 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real HTTP server standing in for the services behind the gateway. It records every request that reaches it, so
- * tests can prove what did and did not get through (how many requests, and the last one), and answers 200 with a JSON echo of the headers it received.
+ * tests can prove what did and did not get through (how many requests, and the last one), and answers 200 with a JSON
+ * echo of the headers it received. Under {@code /ws/**} it is a WebSocket echo.
  */
 public final class RecordingUpstream {
 
     private static RecordingUpstream shared;
 
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicLong bodyBytes = new AtomicLong();
+    private final AtomicLong firstBodyByteAt = new AtomicLong();
     private final Set<String> requestIds = ConcurrentHashMap.newKeySet();
     private volatile ReceivedRequest last;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -33,25 +43,53 @@ public final class RecordingUpstream {
                 .runOn(loops)
                 .host(TestRedis.HOST)
                 .port(port)
-                .handle((request, response) -> {
-                    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-                    request.requestHeaders()
-                            .forEach(header -> headers.merge(
-                                    header.getKey(), header.getValue(), (first, second) -> first + ", " + second));
-                    ReceivedRequest recorded =
-                            new ReceivedRequest(request.method().name(), request.uri(), headers);
-                    last = recorded;
-                    count.incrementAndGet();
-                    String requestId = request.requestHeaders().get("X-Request-Id");
-                    if (requestId != null) {
-                        requestIds.add(requestId);
-                    }
-                    byte[] body = json.writeValueAsBytes(Map.of("path", recorded.uri(), "headers", headers));
-                    return response.header("Content-Type", "application/json")
-                            .sendByteArray(Mono.just(body))
-                            .then();
-                })
+                .route(routes -> routes.ws("/ws/**", this::echo).route(request -> true, this::record))
                 .bindNow();
+    }
+
+    /**
+     * Records the request, counts its body without keeping it (see {@link #bodyBytes()}), and answers with a JSON echo
+     * of the headers it received.
+     */
+    private Mono<Void> record(HttpServerRequest request, HttpServerResponse response) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        request.requestHeaders()
+                .forEach(header ->
+                        headers.merge(header.getKey(), header.getValue(), (first, second) -> first + ", " + second));
+        ReceivedRequest recorded = new ReceivedRequest(request.method().name(), request.uri(), headers);
+        last = recorded;
+        count.incrementAndGet();
+        String requestId = request.requestHeaders().get("X-Request-Id");
+        if (requestId != null) {
+            requestIds.add(requestId);
+        }
+        return request.receive()
+                .doOnNext(chunk -> {
+                    firstBodyByteAt.compareAndSet(0, System.nanoTime());
+                    bodyBytes.addAndGet(chunk.readableBytes());
+                })
+                .then(Mono.defer(() -> response.header("Content-Type", "application/json")
+                        .sendByteArray(
+                                Mono.just(json.writeValueAsBytes(Map.of("path", recorded.uri(), "headers", headers))))
+                        .then()));
+    }
+
+    /** A WebSocket that first says which user the gateway named, then echoes every text frame. */
+    private Publisher<Void> echo(WebsocketInbound in, WebsocketOutbound out) {
+        count.incrementAndGet();
+        String user = in.headers().get("X-User-Id");
+        return out.sendString(
+                Flux.concat(Mono.just("user=" + user), in.receive().asString()));
+    }
+
+    /** Body bytes received since the last {@link #clear()}. */
+    public long bodyBytes() {
+        return bodyBytes.get();
+    }
+
+    /** When the first body byte since the last {@link #clear()} arrived ({@link System#nanoTime()}), 0 if none yet. */
+    public long firstBodyByteAt() {
+        return firstBodyByteAt.get();
     }
 
     /** The upstream shared by all tests in this JVM. */
@@ -90,6 +128,8 @@ public final class RecordingUpstream {
 
     public void clear() {
         count.set(0);
+        bodyBytes.set(0);
+        firstBodyByteAt.set(0);
         requestIds.clear();
         last = null;
     }

@@ -12,7 +12,9 @@ public enum AuthFailure implements AuthDecision {
     MALFORMED(HttpStatus.BAD_REQUEST, "invalid_request", "Malformed credentials."),
     INVALID(HttpStatus.UNAUTHORIZED, "invalid_token", "Invalid token."),
     FORBIDDEN(HttpStatus.FORBIDDEN, "insufficient_scope", "Insufficient scope."),
-    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, null, "Authentication service unavailable.");
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, null, "Authentication service unavailable."),
+    /** The client address made too many invalid-token attempts (see {@link FailedAttemptGuard}). */
+    TOO_MANY_ATTEMPTS(HttpStatus.TOO_MANY_REQUESTS, null, "Too many failed authentication attempts.");
 
     private final HttpStatus status;
     private final String error;

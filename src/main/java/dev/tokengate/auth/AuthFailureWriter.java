@@ -25,10 +25,19 @@ public final class AuthFailureWriter {
     }
 
     public Mono<Void> write(ServerWebExchange exchange, AuthFailure failure, RoutePolicy policy) {
+        return write(exchange, failure, policy, RETRY_AFTER_SECONDS);
+    }
+
+    /** The 429 for a client address that is blocked for {@code seconds} more. */
+    public Mono<Void> writeTooManyAttempts(ServerWebExchange exchange, long seconds) {
+        return write(exchange, AuthFailure.TOO_MANY_ATTEMPTS, null, Long.toString(seconds));
+    }
+
+    private Mono<Void> write(ServerWebExchange exchange, AuthFailure failure, RoutePolicy policy, String retryAfter) {
         HttpHeaders headers = exchange.getResponse().getHeaders();
         Map<String, Object> extensions = new LinkedHashMap<>();
-        if (failure == AuthFailure.UNAVAILABLE) {
-            headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        if (failure == AuthFailure.UNAVAILABLE || failure == AuthFailure.TOO_MANY_ATTEMPTS) {
+            headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
         } else {
             String scope = failure == AuthFailure.FORBIDDEN ? policy.scopeChallenge() : null;
             headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge(failure.error(), scope));

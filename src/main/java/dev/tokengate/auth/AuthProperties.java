@@ -23,6 +23,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param staleIfUnavailable Opt-in degradation, off unless set: while Redis is unreachable or too slow, a token that
  *     was validated within this window is still accepted with the identity it had then. Revocations made during the
  *     outage are not seen. Unset, the gateway fails closed (503).
+ * @param failedAttemptsPerMinute Invalid-token attempts a client address may make within a minute, counted in Redis
+ *     across all instances; past it the address gets 429 until the minute is over. 0 turns the guard off.
+ * @param trustedProxies How many proxies in front of the gateway append to X-Forwarded-For. 0 (the default) takes the
+ *     client address from the connection; behind one load balancer, set 1 so the guard counts clients, not the
+ *     balancer. Never set it higher than the proxies really there: clients could then choose their address.
  */
 @ConfigurationProperties(AuthProperties.PREFIX)
 public record AuthProperties(
@@ -36,7 +41,9 @@ public record AuthProperties(
         @DefaultValue(DEFAULT_SCOPES_HEADER) String scopesHeader,
         @DefaultValue("false") boolean forwardCredentials,
         @DefaultValue(DEFAULT_REDIS_TIMEOUT) Duration redisTimeout,
-        Duration staleIfUnavailable) {
+        Duration staleIfUnavailable,
+        @DefaultValue(DEFAULT_FAILED_ATTEMPTS_PER_MINUTE) int failedAttemptsPerMinute,
+        @DefaultValue("0") int trustedProxies) {
 
     public static final String PREFIX = "tokengate.auth";
 
@@ -47,6 +54,7 @@ public record AuthProperties(
     public static final String DEFAULT_USER_HEADER = "X-User-Id";
     public static final String DEFAULT_SCOPES_HEADER = "X-User-Scopes";
     public static final String DEFAULT_REDIS_TIMEOUT = "500ms";
+    public static final String DEFAULT_FAILED_ATTEMPTS_PER_MINUTE = "60";
 
     public AuthProperties {
         require(keyPrefix != null && !keyPrefix.isEmpty(), "key-prefix must not be empty");
@@ -61,6 +69,8 @@ public record AuthProperties(
         require(
                 staleIfUnavailable == null || (!staleIfUnavailable.isNegative() && !staleIfUnavailable.isZero()),
                 "stale-if-unavailable must be positive, or left unset to fail closed");
+        require(failedAttemptsPerMinute >= 0, "failed-attempts-per-minute must not be negative (0 turns it off)");
+        require(trustedProxies >= 0, "trusted-proxies must not be negative");
     }
 
     private static void require(boolean condition, String message) {

@@ -39,15 +39,24 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final boolean forwardCredentials;
     private final AuthFailureWriter failureWriter;
     private final AuthMetrics metrics;
+    private final FailedAttemptGuard guard;
+    private final ClientAddresses clientAddresses;
 
+    /** @param guard counts invalid-token attempts per client address; {@code null} turns that off */
     public TokenAuthenticationFilter(
-            AuthProperties properties, TokenStore tokenStore, AuthFailureWriter failureWriter, MeterRegistry registry) {
+            AuthProperties properties,
+            TokenStore tokenStore,
+            AuthFailureWriter failureWriter,
+            FailedAttemptGuard guard,
+            MeterRegistry registry) {
         this.parser = new AuthorizationHeaderParser(properties.schemes());
         this.tokenStore = tokenStore;
         this.identityHeaders = new IdentityHeaders(properties.userHeader(), properties.scopesHeader());
         this.forwardCredentials = properties.forwardCredentials();
         this.failureWriter = failureWriter;
         this.metrics = new AuthMetrics(registry);
+        this.guard = guard;
+        this.clientAddresses = new ClientAddresses(properties.trustedProxies());
     }
 
     @Override
@@ -56,6 +65,12 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         RoutePolicy policy = RoutePolicy.of(route);
         if (!policy.authRequired()) {
             return chain.filter(withoutClientIdentity(exchange));
+        }
+        if (guard != null) {
+            long blocked = guard.secondsBlocked(clientAddresses.of(exchange));
+            if (blocked > 0) {
+                return tooManyAttempts(exchange, route, blocked);
+            }
         }
         Credentials credentials =
                 parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
@@ -111,7 +126,18 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
                     .put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
             return chain.filter(withIdentity(exchange, authenticated.token()));
         }
+        if (decision == AuthFailure.INVALID && guard != null) {
+            return guard.recordFailure(clientAddresses.of(exchange))
+                    .flatMap(blocked -> blocked > 0
+                            ? tooManyAttempts(exchange, route, blocked)
+                            : reject(exchange, route, policy, AuthFailure.INVALID));
+        }
         return reject(exchange, route, policy, (AuthFailure) decision);
+    }
+
+    private Mono<Void> tooManyAttempts(ServerWebExchange exchange, Route route, long seconds) {
+        metrics.refused(route.getId(), AuthFailure.TOO_MANY_ATTEMPTS);
+        return failureWriter.writeTooManyAttempts(exchange, seconds);
     }
 
     private ServerWebExchange withIdentity(ServerWebExchange exchange, TokenRecord token) {

@@ -26,6 +26,8 @@ class AuthPropertiesTest {
         assertThat(properties.forwardCredentials()).isFalse();
         assertThat(properties.redisTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(properties.staleIfUnavailable()).as("fail closed by default").isNull();
+        assertThat(properties.failedAttemptsPerMinute()).isEqualTo(60);
+        assertThat(properties.trustedProxies()).isZero();
     }
 
     @Test
@@ -38,7 +40,9 @@ class AuthPropertiesTest {
                 "tokengate.auth.scopes-header", "X-Auth-Scopes",
                 "tokengate.auth.forward-credentials", "true",
                 "tokengate.auth.redis-timeout", "250ms",
-                "tokengate.auth.stale-if-unavailable", "30s"));
+                "tokengate.auth.stale-if-unavailable", "30s",
+                "tokengate.auth.failed-attempts-per-minute", "10",
+                "tokengate.auth.trusted-proxies", "1"));
 
         assertThat(properties)
                 .isEqualTo(new AuthProperties(
@@ -49,7 +53,9 @@ class AuthPropertiesTest {
                         "X-Auth-Scopes",
                         true,
                         Duration.ofMillis(250),
-                        Duration.ofSeconds(30)));
+                        Duration.ofSeconds(30),
+                        10,
+                        1));
     }
 
     @Test

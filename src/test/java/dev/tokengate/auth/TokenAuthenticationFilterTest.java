@@ -55,7 +55,9 @@ class TokenAuthenticationFilterTest {
                 "X-User-Scopes",
                 false,
                 Duration.ofMillis(500),
-                null);
+                null,
+                0,
+                0);
         RedisTokenStore store = new RedisTokenStore(
                 connection.shared(),
                 "auth:token:",
@@ -67,6 +69,7 @@ class TokenAuthenticationFilterTest {
                 store,
                 new AuthFailureWriter(
                         new ProblemResponseWriter(JsonMapper.builder().build())),
+                null,
                 new SimpleMeterRegistry());
     }
 

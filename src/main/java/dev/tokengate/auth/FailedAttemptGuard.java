@@ -1,0 +1,100 @@
+package dev.tokengate.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tokengate.token.SharedRedisConnection;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.util.ByteUtils;
+import reactor.core.publisher.Mono;
+
+/**
+ * Slows down token guessing. Invalid-token attempts are counted per client address in Redis, so every gateway
+ * instance adds to the same count: a fixed window that opens with an address's first failure. Past the limit the
+ * address is refused (429) until the window ends, from the instance's memory: a blocked client costs no Redis round
+ * trip.
+ */
+public class FailedAttemptGuard {
+
+    public static final String KEY_PREFIX = "auth:failed:";
+
+    /** One round trip, atomic across instances: count the failure, open the window on the first one. */
+    private static final String COUNT_FAILURE = """
+            local count = redis.call('INCR', KEYS[1])
+            if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return {count, redis.call('PTTL', KEYS[1])}
+            """;
+
+    private static final long MAXIMUM_BLOCKED_ADDRESSES = 100_000;
+    private static final Logger log = LoggerFactory.getLogger(FailedAttemptGuard.class);
+
+    private final SharedRedisConnection redis;
+    private final int limit;
+    private final Duration window;
+    private final Ticker ticker;
+    private final Cache<String, Long> blockedUntil;
+
+    public FailedAttemptGuard(SharedRedisConnection redis, int limit, Duration window, Ticker ticker) {
+        this.redis = redis;
+        this.limit = limit;
+        this.window = window;
+        this.ticker = ticker;
+        this.blockedUntil = Caffeine.newBuilder()
+                .expireAfterWrite(window)
+                .maximumSize(MAXIMUM_BLOCKED_ADDRESSES)
+                .ticker(ticker)
+                .build();
+    }
+
+    /** Whole seconds until {@code address} may try again (at least 1), or 0 if it is not blocked. */
+    public long secondsBlocked(String address) {
+        Long until = blockedUntil.getIfPresent(address);
+        if (until == null) {
+            return 0;
+        }
+        long left = until - ticker.read();
+        return left <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999));
+    }
+
+    /**
+     * Counts one invalid-token attempt from {@code address} and returns the seconds it is now blocked for, 0 if not.
+     * A failure to count is not the client's: it leaves the address unblocked.
+     */
+    public Mono<Long> recordFailure(String address) {
+        ByteBuffer key = ByteUtils.getByteBuffer(KEY_PREFIX + address);
+        ByteBuffer windowMillis = ByteUtils.getByteBuffer(Long.toString(window.toMillis()));
+        return redis.connection()
+                .flatMap(connection -> connection
+                        .scriptingCommands()
+                        .<List<Long>>eval(
+                                ByteUtils.getByteBuffer(COUNT_FAILURE), ReturnType.MULTI, 1, key, windowMillis)
+                        .next())
+                .map(counted -> block(address, counted.get(0), counted.get(1)))
+                .onErrorResume(error -> {
+                    log.debug("Could not count a failed attempt: {}", error.toString());
+                    return Mono.just(0L);
+                });
+    }
+
+    private long block(String address, long failures, long windowLeftMillis) {
+        if (failures <= limit || windowLeftMillis <= 0) {
+            return 0;
+        }
+        if (failures == limit + 1) {
+            log.warn(
+                    "Client {} made more than {} invalid-token attempts within {}: refusing it for {} ms",
+                    address,
+                    limit,
+                    window,
+                    windowLeftMillis);
+        }
+        blockedUntil.put(address, ticker.read() + TimeUnit.MILLISECONDS.toNanos(windowLeftMillis));
+        return secondsBlocked(address);
+    }
+}

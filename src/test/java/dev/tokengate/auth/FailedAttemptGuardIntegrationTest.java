@@ -1,0 +1,134 @@
+package dev.tokengate.auth;
+
+import static dev.tokengate.support.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokengate.support.GatewayInstance;
+import dev.tokengate.support.RecordingUpstream;
+import dev.tokengate.support.TestRedis;
+import dev.tokengate.support.TestTokens;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Invalid-token attempts per client address, counted in Redis for all instances: past the limit the address gets 429
+ * until the minute is over, answered from memory. Two instances with a limit of 5, on a Redis of their own.
+ */
+class FailedAttemptGuardIntegrationTest {
+
+    private static final int LIMIT = 5;
+    /** Every test plays a client address of its own, as a load balancer in front would report it. */
+    private static final String BEHIND_A_PROXY = "tokengate.auth.trusted-proxies=1";
+
+    private static final AtomicInteger clients = new AtomicInteger();
+    private static final RecordingUpstream upstream = RecordingUpstream.shared();
+    private static TestRedis redis;
+    private static TestTokens tokens;
+    private static GatewayInstance first;
+    private static GatewayInstance second;
+
+    @BeforeAll
+    static void startTwoGuardedInstances() {
+        redis = TestRedis.startNew();
+        tokens = new TestTokens(redis);
+        first = GatewayInstance.start(redis, "tokengate.auth.failed-attempts-per-minute=" + LIMIT, BEHIND_A_PROXY);
+        second = GatewayInstance.start(redis, "tokengate.auth.failed-attempts-per-minute=" + LIMIT, BEHIND_A_PROXY);
+    }
+
+    @AfterAll
+    static void stopAll() {
+        first.close();
+        second.close();
+        tokens.close();
+        redis.stop();
+    }
+
+    private String client;
+
+    @BeforeEach
+    void newClientAddress() {
+        client = "192.0.2." + clients.incrementAndGet();
+        upstream.clear();
+    }
+
+    @Test
+    void addressPastTheLimitIsRefusedWith429UntilTheWindowEndsWithoutAskingRedis() {
+        String valid = tokens.issue("alice", "orders:read");
+        for (int attempt = 1; attempt <= LIMIT; attempt++) {
+            get(first, TestTokens.newToken()).expectStatus().isUnauthorized();
+        }
+
+        WebTestClient.ResponseSpec refused = get(first, TestTokens.newToken());
+
+        assertProblem(
+                refused, HttpStatus.TOO_MANY_REQUESTS, null, "Too many failed authentication attempts.", "/orders/1");
+        long retryAfter = Long.parseLong(
+                refused.returnResult(String.class).getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+        assertThat(retryAfter).isBetween(1L, 60L);
+
+        long redisCommands = tokens.commandCalls("hgetall", "pttl", "eval", "evalsha");
+        for (int i = 0; i < 20; i++) {
+            get(first, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        }
+        get(first, valid).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(tokens.commandCalls("hgetall", "pttl", "eval", "evalsha")).isEqualTo(redisCommands);
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    @Test
+    void attemptsOnEveryInstanceAddUpAndTheOtherInstanceRefusesToo() {
+        for (int attempt = 1; attempt <= LIMIT; attempt++) {
+            get(attempt % 2 == 0 ? first : second, TestTokens.newToken())
+                    .expectStatus()
+                    .isUnauthorized();
+        }
+
+        get(first, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        get(second, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    @Test
+    void validTokensAndMissingTokensDoNotCount() {
+        String valid = tokens.issue("alice", "orders:read");
+        for (int i = 0; i < LIMIT * 3; i++) {
+            get(first, valid).expectStatus().isOk();
+            first.client()
+                    .get()
+                    .uri("/orders/1")
+                    .header("X-Forwarded-For", client)
+                    .exchange()
+                    .expectStatus()
+                    .isUnauthorized();
+        }
+
+        get(first, TestTokens.newToken()).expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void theAddressCountedIsTheClientsNotTheProxys() {
+        for (int attempt = 1; attempt <= LIMIT + 1; attempt++) {
+            get(first, TestTokens.newToken());
+        }
+        get(first, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+
+        client = "192.0.2.250";
+        get(first, TestTokens.newToken()).expectStatus().isUnauthorized();
+        assertThat(tokens.redis().exists(FailedAttemptGuard.KEY_PREFIX + client))
+                .isOne();
+    }
+
+    private WebTestClient.ResponseSpec get(GatewayInstance gateway, String token) {
+        return gateway.client()
+                .get()
+                .uri("/orders/1")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .header("X-Forwarded-For", client)
+                .exchange();
+    }
+}

@@ -1,13 +1,8 @@
 package dev.tokengate.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,65 +71,5 @@ class AuthorizationHeaderParserTest {
     @Test
     void tokenNeverAppearsInToString() {
         assertThat(new Credentials.Token("s3cret").toString()).doesNotContain("s3cret");
-    }
-
-    /**
-     * Over many arbitrary header values, from a fixed seed so a failure reproduces: the parser never throws, and it
-     * agrees with an independent statement of the contract.
-     */
-    @Test
-    void arbitraryValuesNeverThrowAndFollowTheContract() {
-        Random random = new Random(20261128L);
-        for (int i = 0; i < 50_000; i++) {
-            String header = ArbitraryHeaders.next(random);
-
-            assertThatCode(() -> parser.parse(List.of(header))).doesNotThrowAnyException();
-            Credentials expected = Contract.expected(header);
-            Credentials actual = parser.parse(List.of(header));
-            String input = Arrays.toString(header.chars().toArray());
-            if (expected instanceof Credentials.Malformed) {
-                assertThat(actual).as("parse(%s)", input).isInstanceOf(Credentials.Malformed.class);
-            } else {
-                assertThat(actual).as("parse(%s)", input).isEqualTo(expected);
-            }
-        }
-    }
-
-    /** The rules of the issue, written as regular expressions rather than as a scanner. */
-    private static final class Contract {
-
-        private static final Pattern WELL_FORMED =
-                Pattern.compile("[ \\t]*(?i:Bearer|Token) +([\\x21-\\x7e]{1,4096})[ \\t]*", Pattern.DOTALL);
-        private static final Pattern OUR_SCHEME =
-                Pattern.compile("[ \\t]*(?i:Bearer|Token)([ \\t].*)?", Pattern.DOTALL);
-
-        static Credentials expected(String header) {
-            Matcher wellFormed = WELL_FORMED.matcher(header);
-            if (wellFormed.matches()) {
-                return new Credentials.Token(wellFormed.group(1));
-            }
-            return OUR_SCHEME.matcher(header).matches() ? new Credentials.Malformed("any reason") : Credentials.MISSING;
-        }
-    }
-
-    private static final class ArbitraryHeaders {
-
-        private static final String[] PREFIXES = {
-            "", "Bearer", "bearer ", "Token ", "BEARER  ", " Bearer", "Basic ", "\tToken"
-        };
-        private static final char[] CHARS = {
-            'a', 'Z', '9', '-', '.', '_', '~', '+', '/', '=', ',', '"', ' ', '\t', '\u0000', '\u001f', '\u007f',
-            '\u00e9', '\u00ff', '\u4e2d', '\r', '\n'
-        };
-
-        static String next(Random random) {
-            StringBuilder header = new StringBuilder(PREFIXES[random.nextInt(PREFIXES.length)]);
-            int length = random.nextInt(10) == 0 ? 4090 + random.nextInt(12) : random.nextInt(40);
-            boolean plain = random.nextBoolean();
-            for (int i = 0; i < length; i++) {
-                header.append(plain && random.nextInt(20) != 0 ? 'a' : CHARS[random.nextInt(CHARS.length)]);
-            }
-            return header.toString();
-        }
     }
 }

@@ -111,6 +111,20 @@ class FailedAttemptGuardIntegrationTest {
     }
 
     @Test
+    void floodOfDistinctUnknownTokensCostsRedisOnlyUpToTheLimit() {
+        long lookupsBefore = tokens.commandCalls("hgetall");
+
+        for (int i = 0; i < 300; i++) {
+            get(first, TestTokens.newToken())
+                    .expectStatus()
+                    .value(status -> assertThat(status).isIn(401, 429));
+        }
+
+        assertThat(tokens.commandCalls("hgetall") - lookupsBefore).isLessThanOrEqualTo(LIMIT + 1);
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    @Test
     void theAddressCountedIsTheClientsNotTheProxys() {
         for (int attempt = 1; attempt <= LIMIT + 1; attempt++) {
             get(first, TestTokens.newToken());

@@ -1,0 +1,94 @@
+package dev.tokengate.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.RawHttpClient;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests an attacker writes by hand. None of them reaches an upstream unauthenticated, and none gets a 5xx: the
+ * protected route {@code /orders/**} must never see a request, whatever framing tricks carry it.
+ */
+class HostileRequestsIntegrationTest extends GatewayIntegrationTest {
+
+    @AfterEach
+    void nothingReachedTheProtectedRoute() {
+        if (upstream.requestCount() > 0) {
+            assertThat(upstream.lastRequest().uri()).doesNotStartWith("/orders");
+        }
+    }
+
+    @Test
+    void headersOverTheServerLimitAre431() {
+        RawHttpClient.Response response =
+                raw().get("/orders/1", "Authorization: Bearer x", "X-Padding: " + "a".repeat(16 * 1024));
+
+        assertThat(response.status()).isEqualTo(431);
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    @Test
+    void contentLengthTogetherWithChunkedCannotSmuggleASecondRequest() {
+        String smuggled = "GET /orders/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        String body = "0\r\n\r\n" + smuggled;
+        RawHttpClient.Response response = raw().send(ascii("POST /public/1 HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Content-Length: " + body.length() + "\r\n"
+                + "Transfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n"
+                + body));
+
+        assertThat(response.status()).isLessThan(500);
+        assertThat(upstream.requestCount()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void duplicateContentLengthIsRefusedWith400() {
+        RawHttpClient.Response response = raw().send(ascii("POST /public/1 HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Content-Length: 4\r\n"
+                + "Content-Length: 40\r\n"
+                + "Connection: close\r\n\r\n"
+                + "abcd"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    @Test
+    void encodedLineBreaksInATokenAreJustAnUnknownToken() {
+        RawHttpClient.Response response = raw().get("/orders/1", "Authorization: Bearer abc%0d%0aX-User-Id:%20admin");
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    @Test
+    void encodedLineBreaksInThePathStayEncodedAndInjectNoHeader() {
+        RawHttpClient.Response response = raw().get("/public/x%0d%0aX-User-Id:%20admin");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(upstream.lastRequest().uri()).contains("%0d%0a");
+        assertThat(upstream.lastRequest().hasHeader("X-User-Id")).isFalse();
+    }
+
+    @Test
+    void encodedLineBreaksInAnIdentityHeaderValueNeverReachTheUpstream() {
+        RawHttpClient.Response response = raw().get("/public/1", "X-User-Id: admin%0d%0aX-User-Scopes:%20all");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(upstream.lastRequest().hasHeader("X-User-Id")).isFalse();
+        assertThat(upstream.lastRequest().hasHeader("X-User-Scopes")).isFalse();
+    }
+
+    private RawHttpClient raw() {
+        return new RawHttpClient(port);
+    }
+
+    private static byte[] ascii(String request) {
+        return request.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -12,6 +12,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
  * Gives every request an {@code X-Request-Id} (to the upstream and back to the client) and writes one access log line
@@ -37,6 +38,8 @@ public class AccessLogFilter implements WebFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
+    static final String CLIENT_CLOSED_REQUEST = "499";
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long start = System.nanoTime();
@@ -47,7 +50,8 @@ public class AccessLogFilter implements WebFilter, Ordered {
         if (!log.isInfoEnabled()) {
             return chain.filter(identified);
         }
-        return chain.filter(identified).doFinally(signal -> log(identified, requestId, start));
+        return chain.filter(identified)
+                .doFinally(signal -> log(identified, requestId, start, signal == SignalType.CANCEL));
     }
 
     private static ServerWebExchange withRequestId(ServerWebExchange exchange, String requestId) {
@@ -59,7 +63,7 @@ public class AccessLogFilter implements WebFilter, Ordered {
     }
 
     // Built by hand: this runs for every request, and SLF4J's and String.format's parsing would cost more.
-    private static void log(ServerWebExchange exchange, String requestId, long start) {
+    private static void log(ServerWebExchange exchange, String requestId, long start, boolean clientLeft) {
         long micros = (System.nanoTime() - start) / 1_000;
         Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
         String user = exchange.getAttribute(USER_ATTRIBUTE);
@@ -76,12 +80,23 @@ public class AccessLogFilter implements WebFilter, Ordered {
                 .append(" user=")
                 .append(user != null ? user : "-")
                 .append(" status=")
-                .append(status != null ? Integer.toString(status.value()) : "-")
+                .append(statusOf(status, clientLeft))
                 .append(" duration_ms=")
                 .append(micros / 1000)
                 .append('.')
                 .append(micros % 1000 / 100);
         log.info(line.toString());
+    }
+
+    /**
+     * The answer's status; 499 (nginx's convention) when the client closed the connection before the answer was
+     * complete, whatever status had been set by then.
+     */
+    private static String statusOf(HttpStatusCode status, boolean clientLeft) {
+        if (clientLeft) {
+            return CLIENT_CLOSED_REQUEST;
+        }
+        return status != null ? Integer.toString(status.value()) : "-";
     }
 
     @Override

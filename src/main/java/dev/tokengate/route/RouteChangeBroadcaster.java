@@ -1,6 +1,8 @@
 package dev.tokengate.route;
 
 import dev.tokengate.token.SharedRedisConnection;
+import io.lettuce.core.event.EventBus;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,15 +35,21 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     /** The source of refreshes this broadcaster triggers itself, so that they are not announced again. */
     private static final Object FROM_ANOTHER_INSTANCE = new Object();
 
+    /** Reconnects come in bursts (one per connection): one refresh once they have settled. */
+    static final Duration RECONNECT_SETTLE_TIME = Duration.ofMillis(500);
+
     private final SharedRedisConnection redis;
     private final ApplicationEventPublisher events;
+    private final EventBus redisEvents;
     private final String instanceId =
             Long.toHexString(ThreadLocalRandom.current().nextLong());
     private volatile Disposable subscription;
+    private volatile Disposable reconnects;
 
-    public RouteChangeBroadcaster(SharedRedisConnection redis, ApplicationEventPublisher events) {
+    public RouteChangeBroadcaster(SharedRedisConnection redis, ApplicationEventPublisher events, EventBus redisEvents) {
         this.redis = redis;
         this.events = events;
+        this.redisEvents = redisEvents;
     }
 
     @Override
@@ -70,6 +78,13 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
                         .thenMany(channel.receive()))
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, RESUBSCRIBE_DELAY))
                 .subscribe(message -> refreshedElsewhere(decode(message.getMessage())));
+        // A change announced while this instance's subscription was down is lost: read the routes again once Redis
+        // connections are back.
+        reconnects = redisEvents
+                .get()
+                .ofType(ConnectionActivatedEvent.class)
+                .sampleTimeout(event -> Mono.delay(RECONNECT_SETTLE_TIME))
+                .subscribe(event -> refreshLocally());
     }
 
     private void refreshedElsewhere(String sender) {
@@ -90,6 +105,10 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
         subscription = null;
         if (current != null) {
             current.dispose();
+        }
+        Disposable listening = reconnects;
+        if (listening != null) {
+            listening.dispose();
         }
     }
 

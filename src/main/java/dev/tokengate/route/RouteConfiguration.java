@@ -1,6 +1,7 @@
 package dev.tokengate.route;
 
 import dev.tokengate.token.SharedRedisConnection;
+import io.lettuce.core.resource.ClientResources;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,7 +17,8 @@ class RouteConfiguration {
     }
 
     @Bean
-    RouteChangeBroadcaster routeChangeBroadcaster(SharedRedisConnection connection, ApplicationEventPublisher events) {
-        return new RouteChangeBroadcaster(connection, events);
+    RouteChangeBroadcaster routeChangeBroadcaster(
+            SharedRedisConnection connection, ApplicationEventPublisher events, ClientResources redisResources) {
+        return new RouteChangeBroadcaster(connection, events, redisResources.eventBus());
     }
 }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.TokenHashing;
+import dev.tokengate.support.TestRedis;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,22 @@ class AccessLogIntegrationTest extends GatewayIntegrationTest {
                         .contains("request_id=req-missing-1 method=GET path=/orders/7 route=orders user=- status=401")
                         .contains("request_id=req-noroute-1 method=GET path=/no/route route=- user=- status=404"));
         assertThat(output.getOut()).doesNotContain("secret=query");
+    }
+
+    /** A client that gives up before the answer is logged as 499, not with whatever status had been set by then. */
+    @Test
+    void clientThatLeavesBeforeTheAnswerIsLogged499(CapturedOutput output) throws Exception {
+        try (Socket socket = new Socket(TestRedis.HOST, port)) {
+            socket.getOutputStream()
+                    .write(("GET /slow/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: req-left-1\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            Thread.sleep(50);
+        }
+
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(output.getOut())
+                        .contains("request_id=req-left-1 method=GET path=/slow/1 route=slow user=- status=499"));
     }
 
     /** Valid, unknown, malformed and badly stored tokens all go through; not one, nor its hash, reaches the log. */

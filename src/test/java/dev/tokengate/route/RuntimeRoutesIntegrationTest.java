@@ -7,6 +7,7 @@ import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestTokens;
+import io.lettuce.core.KillArgs;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +141,34 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> subscribers() >= listeners);
     }
 
+    /**
+     * A change announced while an instance's Redis connections are down never reaches it: after a reconnect every
+     * instance reads its routes again. Here the route is written straight into Redis, announced to no one, and only
+     * the reconnect makes the instances read it.
+     */
+    @Test
+    void instancesReadTheirRoutesAgainAfterReconnectingToRedis() {
+        String id = routeId("reconnect");
+        String key = RedisRouteDefinitions.KEY_PREFIX + id;
+        tokens.redis().set(key, definition(id, "{\"auth\":\"none\"}"));
+        try {
+            get(client, "/" + id + "/x", null).expectStatus().isNotFound();
+
+            tokens.redis().clientKill(KillArgs.Builder.skipme());
+
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> {
+                        get(client, "/" + id + "/x", null).expectStatus().isOk();
+                        get(other.client(), "/" + id + "/x", null)
+                                .expectStatus()
+                                .isOk();
+                    });
+        } finally {
+            deleteRoute(id);
+        }
+    }
+
     @Test
     void gatewayEndpointNeedsTheAdminCredential() {
         TestAdmin.assertNeedsAdminCredential(management, "/actuator/gateway/routes");
@@ -151,14 +180,16 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
                 + TestTokens.newToken().substring(0, 8).toLowerCase().replace('_', 'x');
     }
 
+    private static String definition(String id, String metadata) {
+        return "{\"uri\":\"" + upstream.url() + "\",\"predicates\":[{\"name\":\"Path\",\"args\":{\"_genkey_0\":\"/" + id
+                + "/**\"}}],\"metadata\":" + metadata + "}";
+    }
+
     private void addRoute(String id, String metadata) {
-        String definition =
-                "{\"uri\":\"" + upstream.url() + "\",\"predicates\":[{\"name\":\"Path\",\"args\":{\"_genkey_0\":\"/"
-                        + id + "/**\"}}],\"metadata\":" + metadata + "}";
         admin().post()
                 .uri("/actuator/gateway/routes/{id}", id)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(definition)
+                .bodyValue(definition(id, metadata))
                 .exchange()
                 .expectStatus()
                 .isCreated();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.TokenHashing;
-import dev.tokengate.support.TestRedis;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -11,19 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An upstream that fails the way real ones do, chosen by the request path: {@code /slow/**} answers only after
  * {@link #SLOW_ANSWER_DELAY}; {@code /reset/**} starts a 200 response that promises 1000 bytes, sends a few, then
- * resets the connection. A plain socket server, so that it can misbehave below HTTP.
+ * resets the connection; {@code /linger/**} answers 200 after {@link #LINGER} (for requests in flight during a
+ * shutdown). A plain socket server, so that it can misbehave below HTTP.
  */
 public final class MisbehavingUpstream {
 
     public static final Duration SLOW_ANSWER_DELAY = Duration.ofSeconds(3);
     public static final String PARTIAL_BODY = "only the beginning";
+    // Longer than the 3 s Reactor Netty waits for connections when the server stops without graceful shutdown.
+    public static final Duration LINGER = Duration.ofSeconds(4);
 
     private static MisbehavingUpstream shared;
 
+    private final AtomicInteger lingering = new AtomicInteger();
     private final ServerSocket server;
     private final ExecutorService connections = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "misbehaving-upstream");
@@ -62,13 +67,22 @@ public final class MisbehavingUpstream {
         }
     }
 
-    private static void answer(Socket socket) {
+    /** How many {@code /linger/**} requests have arrived so far. */
+    public int lingeringRequests() {
+        return lingering.get();
+    }
+
+    private void answer(Socket socket) {
         try (socket) {
             String requestLine = readHead(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             if (requestLine.contains(" /slow/")) {
                 Thread.sleep(SLOW_ANSWER_DELAY.toMillis());
                 out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nlate"));
+            } else if (requestLine.contains(" /linger/")) {
+                lingering.incrementAndGet();
+                Thread.sleep(LINGER.toMillis());
+                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nfinished"));
             } else if (requestLine.contains(" /reset/")) {
                 out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + PARTIAL_BODY));
                 out.flush();

@@ -1,5 +1,8 @@
 package dev.tokengate.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,12 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpStatus;
 
 /**
  * Steady requests from a few client threads while a test breaks something. Every request carries its own
@@ -98,6 +104,43 @@ public final class ConcurrentTraffic implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** Waits until at least {@code atLeast} answers had {@code status}; the failure message counts answers by status. */
+    public void awaitAnswers(HttpStatus status, int atLeast, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            List<Exchange> answers = exchanges();
+            assertThat(count(answers, status))
+                    .as(() -> "answers so far by status: "
+                            + answers.stream().collect(Collectors.groupingBy(Exchange::status, Collectors.counting())))
+                    .isGreaterThanOrEqualTo(atLeast);
+        });
+    }
+
+    public static int count(List<Exchange> exchanges, HttpStatus status) {
+        return (int) exchanges.stream()
+                .filter(exchange -> exchange.status() == status.value())
+                .count();
+    }
+
+    /**
+     * Every answer is an ordinary one (200, 401) or a 503 given within {@code unavailableBound}; only valid tokens
+     * answered 200 reached the upstream ({@code forwarded} request ids), and every one of those did.
+     */
+    public static void assertNothingUncheckedGotThrough(
+            List<Exchange> exchanges, Set<String> forwarded, Duration unavailableBound) {
+        assertThat(exchanges).allSatisfy(exchange -> {
+            assertThat(exchange.status()).isIn(200, 401, 503);
+            if (exchange.status() == 200) {
+                assertThat(exchange.validToken()).isTrue();
+                assertThat(forwarded).contains(exchange.requestId());
+            } else {
+                assertThat(forwarded).doesNotContain(exchange.requestId());
+            }
+            if (exchange.status() == 503) {
+                assertThat(exchange.elapsed()).isLessThan(unavailableBound);
+            }
+        });
     }
 
     /** One request and its answer; {@code status} is -1 if the connection failed. */

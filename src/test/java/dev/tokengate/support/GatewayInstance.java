@@ -30,10 +30,19 @@ public final class GatewayInstance implements AutoCloseable {
 
     /** Starts a gateway with the test routes on {@code redis}, with extra {@code name=value} properties. */
     public static GatewayInstance start(TestRedis redis, String... properties) {
+        List<String> withRedis = new ArrayList<>(
+                List.of("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port()));
+        withRedis.addAll(List.of(properties));
+        return startWith(withRedis.toArray(String[]::new));
+    }
+
+    /**
+     * Starts a gateway with the test routes and the given {@code name=value} properties, which say where Redis is
+     * (for Sentinel or Cluster).
+     */
+    public static GatewayInstance startWith(String... properties) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
-                "--spring.data.redis.host=" + redis.host(),
-                "--spring.data.redis.port=" + redis.port(),
                 "--test.upstream.url=" + RecordingUpstream.shared().url(),
                 "--test.upstream.ws-url=" + RecordingUpstream.shared().url().replace("http:", "ws:"),
                 "--test.misbehaving.url=" + MisbehavingUpstream.shared().url(),

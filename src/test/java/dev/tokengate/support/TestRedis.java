@@ -118,7 +118,12 @@ public abstract class TestRedis {
     protected abstract void doKill();
 
     protected final long processId() {
-        Matcher pid = Pattern.compile("process_id:(\\d+)").matcher(send("INFO server"));
+        return processIdAt(port);
+    }
+
+    /** The process id of the Redis server listening on {@code port}, from {@code INFO server}. */
+    static long processIdAt(int port) {
+        Matcher pid = Pattern.compile("process_id:(\\d+)").matcher(send(port, "INFO server"));
         if (!pid.find()) {
             throw new IllegalStateException("INFO server did not tell the process id");
         }
@@ -147,14 +152,14 @@ public abstract class TestRedis {
 
     private boolean answersPing() {
         try {
-            return send("PING").equals("+PONG\r\n");
+            return send(port, "PING").equals("+PONG\r\n");
         } catch (UncheckedIOException e) {
             return false;
         }
     }
 
     /** Sends one inline command and returns the raw reply, read until the server has nothing more to say. */
-    private String send(String inlineCommand) {
+    private static String send(int port, String inlineCommand) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 200);
             socket.setSoTimeout(1000);

@@ -32,7 +32,12 @@ public final class TestTokens implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
 
     public TestTokens(TestRedis redis) {
-        client = RedisClient.create(redis.uri());
+        this(redis.uri());
+    }
+
+    /** Tokens in the Redis at a Lettuce URI, such as a {@code redis-sentinel://} one. */
+    public TestTokens(String redisUri) {
+        client = RedisClient.create(redisUri);
         connection = client.connect();
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ResponseStatusException;
@@ -64,6 +65,10 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         if (error instanceof ResponseStatusException statusException) {
             return statusException.getStatusCode();
         }
+        // Redis could not do what an admin or route operation asked: an outage, not a bug.
+        if (error instanceof DataAccessException) {
+            return HttpStatus.SERVICE_UNAVAILABLE;
+        }
         // Refused, reset or closed by the upstream before its response began.
         if (NestedExceptionUtils.getMostSpecificCause(error) instanceof IOException) {
             return HttpStatus.BAD_GATEWAY;
@@ -77,6 +82,9 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         }
         if (status.value() == HttpStatus.BAD_GATEWAY.value()) {
             return "The upstream service could not be reached.";
+        }
+        if (status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+            return "Redis could not answer; try again.";
         }
         if (status.value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
             return "The upstream service did not answer in time.";

@@ -2,6 +2,8 @@ package dev.tokengate.token;
 
 import dev.tokengate.auth.AuthProperties;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -18,6 +20,9 @@ class TokenStoreConfiguration {
 
     /** Ceiling of Lettuce's reconnect backoff (its default is 30 s): tokens validate again soon after Redis returns. */
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    static final Duration CLUSTER_ADAPTIVE_REFRESH_LIMIT = Duration.ofSeconds(1);
+    static final Duration CLUSTER_PERIODIC_REFRESH = Duration.ofSeconds(10);
 
     @Bean
     SharedRedisConnection sharedRedisConnection(ReactiveRedisConnectionFactory connectionFactory) {
@@ -48,6 +53,24 @@ class TokenStoreConfiguration {
     @Bean
     LettuceClientOptionsBuilderCustomizer rejectCommandsWhileDisconnected() {
         return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
+    /**
+     * On Redis Cluster, Lettuce keeps its first view of the topology unless told to refresh it: after a failover it
+     * would keep calling the dead master and every lookup for its slots would fail. Refresh on the signs of a change
+     * (redirects, persistent reconnects, an uncovered slot) at most once a second, and every 10 s regardless.
+     */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer followClusterTopologyChanges() {
+        return options -> {
+            if (options instanceof ClusterClientOptions.Builder cluster) {
+                cluster.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers()
+                        .adaptiveRefreshTriggersTimeout(CLUSTER_ADAPTIVE_REFRESH_LIMIT)
+                        .enablePeriodicRefresh(CLUSTER_PERIODIC_REFRESH)
+                        .build());
+            }
+        };
     }
 
     /** Every command this gateway sends is a token lookup or a health check: both are bounded by redis-timeout. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -134,6 +135,15 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
                     .expectStatus()
                     .isOk();
             get(client, "/" + id + "/x", null).expectStatus().isOk();
+            admin().post()
+                    .uri("/actuator/gateway/routes/{id}", routeId("during-outage"))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(definition("during-outage", "{}"))
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader()
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         } finally {
             redis.start();
         }

@@ -16,6 +16,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -36,7 +37,7 @@ import reactor.util.retry.Retry;
  * go to Redis: invalidations may have been missed. Lettuce reconnects by itself but does not restore tracking, so it
  * is enabled again after each reconnect, and confirmed before the cache is trusted again.
  */
-public class InvalidationTracker implements SmartLifecycle, PushListener {
+public class InvalidationTracker implements NearCacheTracking, SmartLifecycle, PushListener {
 
     /** Started with the shared lookup connection, before the web server. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
@@ -47,7 +48,8 @@ public class InvalidationTracker implements SmartLifecycle, PushListener {
 
     private static final Logger log = LoggerFactory.getLogger(InvalidationTracker.class);
 
-    private final LettuceConnectionFactory connectionFactory;
+    private final Supplier<AbstractRedisClient> clients;
+    private final Runnable onTrackingChanged;
     private final String keyPrefix;
     private final Duration timeout;
     private final TokenCache cache;
@@ -62,6 +64,7 @@ public class InvalidationTracker implements SmartLifecycle, PushListener {
 
     private volatile boolean tracking;
     private volatile StatefulRedisConnection<String, String> connection;
+    private volatile RedisClient client;
     private Disposable connecting;
     private Disposable heartbeat;
 
@@ -83,14 +86,29 @@ public class InvalidationTracker implements SmartLifecycle, PushListener {
             Duration timeout,
             TokenCache cache,
             CacheMetrics metrics) {
-        this.connectionFactory = connectionFactory;
+        this(connectionFactory::getRequiredNativeClient, keyPrefix, timeout, cache, metrics, () -> {});
+    }
+
+    /**
+     * Tracking on the connection of {@code clients}' client, telling {@code onTrackingChanged} each time it starts or
+     * stops (for {@link ClusterInvalidationTracker}, which runs one per master).
+     */
+    InvalidationTracker(
+            Supplier<AbstractRedisClient> clients,
+            String keyPrefix,
+            Duration timeout,
+            TokenCache cache,
+            CacheMetrics metrics,
+            Runnable onTrackingChanged) {
+        this.clients = clients;
+        this.onTrackingChanged = onTrackingChanged;
         this.keyPrefix = keyPrefix;
         this.timeout = timeout;
         this.cache = cache;
         this.metrics = metrics;
     }
 
-    /** Whether invalidations are known to arrive, so that cached answers may be served. */
+    @Override
     public boolean isTracking() {
         return tracking;
     }
@@ -100,12 +118,13 @@ public class InvalidationTracker implements SmartLifecycle, PushListener {
         synchronized (this) {
             state = State.NOT_TRACKING;
         }
-        AbstractRedisClient client = connectionFactory.getRequiredNativeClient();
-        if (!(client instanceof RedisClient redisClient)) {
-            runUncached("the near cache supports standalone and Sentinel Redis, not "
-                    + client.getClass().getSimpleName());
+        AbstractRedisClient nativeClient = clients.get();
+        if (!(nativeClient instanceof RedisClient redisClient)) {
+            runUncached("this tracker supports standalone and Sentinel Redis, not "
+                    + nativeClient.getClass().getSimpleName());
             return;
         }
+        client = redisClient;
         redisClient.addListener(stateListener);
         connecting = Mono.fromCallable(() -> redisClient.connect(StringCodec.UTF8))
                 .subscribeOn(Schedulers.boundedElastic())
@@ -158,6 +177,7 @@ public class InvalidationTracker implements SmartLifecycle, PushListener {
         tracking = true;
         metrics.trackingChanged(true);
         log.info("Near cache on: Redis tracks keys under '{}' for this gateway", keyPrefix);
+        onTrackingChanged.run();
     }
 
     private void trackingNotEnabled(long generation, Throwable error) {
@@ -187,6 +207,7 @@ public class InvalidationTracker implements SmartLifecycle, PushListener {
             cache.invalidateAll();
             metrics.trackingChanged(false);
             log.warn("Near cache off until tracking is confirmed again, lookups go to Redis: {}", reason);
+            onTrackingChanged.run();
         }
     }
 
@@ -258,6 +279,7 @@ public class InvalidationTracker implements SmartLifecycle, PushListener {
         }
         metrics.trackingChanged(false);
         log.warn("Near cache disabled, every token lookup goes to Redis: {}", reason);
+        onTrackingChanged.run();
     }
 
     @Override
@@ -268,8 +290,9 @@ public class InvalidationTracker implements SmartLifecycle, PushListener {
         }
         dispose(heartbeat);
         dispose(connecting);
-        if (connectionFactory.getNativeClient() instanceof RedisClient redisClient) {
-            redisClient.removeListener(stateListener);
+        RedisClient started = client;
+        if (started != null) {
+            started.removeListener(stateListener);
         }
         StatefulRedisConnection<String, String> open = connection;
         connection = null;

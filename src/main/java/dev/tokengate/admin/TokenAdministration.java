@@ -8,18 +8,23 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.util.ByteUtils;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Issues, lists and revokes tokens in Redis, keeping each user's index ({@code auth:user:<user>:tokens}, a set of
- * token hashes) consistent with the token keys: every change to both runs as one Lua script, so no reader ever sees
- * one without the other. Index members whose token has expired are pruned whenever the index is read.
+ * Issues, lists and revokes tokens in Redis, with each user's index ({@code auth:user:<user>:tokens}, a set of token
+ * hashes). The token key and the index generally live in different Redis Cluster slots, so every step touches one
+ * key, and the steps are ordered so that the index never misses a live token: a token is added to the index before
+ * its key is written, and removed from it only after its key is gone. The index may briefly name a token that does
+ * not exist; such members are pruned whenever the index is read.
  */
 public class TokenAdministration {
 
@@ -27,44 +32,21 @@ public class TokenAdministration {
     public static final String USER_INDEX_SUFFIX = ":tokens";
     static final int HASH_PREFIX_LENGTH = 12;
 
-    private static final String ISSUE = """
+    /** The token key's fields and lifetime in one step; it is the only key it touches. */
+    private static final String WRITE_TOKEN = """
             redis.call('HSET', KEYS[1], 'user', ARGV[1])
             if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'scopes', ARGV[2]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            redis.call('SADD', KEYS[2], ARGV[4])
             return 1
             """;
 
-    private static final String REVOKE = """
+    /** Deletes the token key and says whose it was, in one step on that one key. */
+    private static final String DELETE_TOKEN = """
             local found = redis.pcall('HGET', KEYS[1], 'user')
             local deleted = redis.call('DEL', KEYS[1])
-            if type(found) == 'string' then redis.call('SREM', ARGV[1] .. found .. ARGV[2], ARGV[3]) end
-            return deleted
-            """;
-
-    private static final String REVOKE_ALL = """
-            local revoked = 0
-            for _, hash in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-              revoked = revoked + redis.call('DEL', ARGV[1] .. hash)
-            end
-            redis.call('DEL', KEYS[1])
-            return revoked
-            """;
-
-    // One line per live token: hash, tab, remaining ms, tab, scopes. Expired members are removed on the way.
-    private static final String LIST = """
-            local lines = {}
-            for _, hash in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-              local ttl = redis.call('PTTL', ARGV[1] .. hash)
-              if ttl == -2 then
-                redis.call('SREM', KEYS[1], hash)
-              else
-                local scopes = redis.pcall('HGET', ARGV[1] .. hash, 'scopes')
-                if type(scopes) ~= 'string' then scopes = '' end
-                table.insert(lines, hash .. '\\t' .. ttl .. '\\t' .. scopes)
-              end
-            end
-            return table.concat(lines, '\\n')
+            if deleted == 1 and type(found) == 'string' then return found end
+            if deleted == 1 then return '' end
+            return false
             """;
 
     private final SharedRedisConnection redis;
@@ -84,64 +66,121 @@ public class TokenAdministration {
                 .flatMap(token -> {
                     String hash = TokenHashing.sha256Hex(token);
                     Instant expiresAt = Instant.now().plus(ttl);
-                    return script(
-                                    ISSUE,
+                    return commands(connection ->
+                                    connection.setCommands().sAdd(bytes(userIndex(user)), List.of(bytes(hash))))
+                            .then(script(
+                                    WRITE_TOKEN,
                                     ReturnType.INTEGER,
-                                    List.of(tokens.keyPrefix() + hash, userIndex(user)),
-                                    List.of(user, scopes, Long.toString(ttl.toMillis()), hash))
+                                    tokens.keyPrefix() + hash,
+                                    user,
+                                    scopes,
+                                    Long.toString(ttl.toMillis())))
                             .thenReturn(new IssuedToken(token, hash, user, scopes, expiresAt));
                 });
     }
 
     /** True if a token with this hash existed. */
     public Mono<Boolean> revoke(String hash) {
-        return script(
-                        REVOKE,
-                        ReturnType.INTEGER,
-                        List.of(tokens.keyPrefix() + hash),
-                        List.of(USER_INDEX_PREFIX, USER_INDEX_SUFFIX, hash))
-                .map(deleted -> ((Long) deleted) > 0);
+        return script(DELETE_TOKEN, ReturnType.VALUE, tokens.keyPrefix() + hash)
+                .map(owner -> StandardCharsets.UTF_8.decode((ByteBuffer) owner).toString())
+                .flatMap(owner -> owner.isEmpty()
+                        ? Mono.just(true)
+                        : commands(connection ->
+                                        connection.setCommands().sRem(bytes(userIndex(owner)), List.of(bytes(hash))))
+                                .thenReturn(true))
+                .defaultIfEmpty(false);
     }
 
     /** How many live tokens of the user were revoked. */
     public Mono<Long> revokeAll(String user) {
-        return script(REVOKE_ALL, ReturnType.INTEGER, List.of(userIndex(user)), List.of(tokens.keyPrefix()))
-                .map(revoked -> (Long) revoked);
+        ByteBuffer index = bytes(userIndex(user));
+        return members(index)
+                .flatMap(hashes -> Flux.fromIterable(hashes)
+                        .flatMap(hash ->
+                                commands(connection -> connection.keyCommands().del(bytes(tokens.keyPrefix() + hash))))
+                        .reduce(0L, Long::sum)
+                        .flatMap(revoked -> removeMembers(index, hashes).thenReturn(revoked)))
+                .defaultIfEmpty(0L);
     }
 
     public Mono<List<ListedToken>> list(String user) {
-        return script(LIST, ReturnType.VALUE, List.of(userIndex(user)), List.of(tokens.keyPrefix()))
-                .map(lines ->
-                        parse(StandardCharsets.UTF_8.decode((ByteBuffer) lines).toString()))
+        ByteBuffer index = bytes(userIndex(user));
+        return members(index)
+                .flatMap(hashes -> Flux.fromIterable(hashes)
+                        .flatMapSequential(hash -> describe(hash).map(found -> new Described(hash, found)))
+                        .collectList())
+                .flatMap(described -> {
+                    List<String> expired = described.stream()
+                            .filter(entry -> entry.token().isEmpty())
+                            .map(Described::hash)
+                            .toList();
+                    List<ListedToken> live = described.stream()
+                            .flatMap(entry -> entry.token().stream())
+                            .toList();
+                    return removeMembers(index, expired).thenReturn(live);
+                })
                 .defaultIfEmpty(List.of());
     }
 
-    private static List<ListedToken> parse(String lines) {
-        List<ListedToken> listed = new ArrayList<>();
-        for (String line : lines.split("\n")) {
-            if (!line.isEmpty()) {
-                String[] fields = line.split("\t", 3);
-                listed.add(new ListedToken(
-                        fields[0].substring(0, HASH_PREFIX_LENGTH), fields[2], Long.parseLong(fields[1])));
-            }
-        }
-        return listed;
+    /** The listing of one token, or none once its key is gone. */
+    private Mono<Optional<ListedToken>> describe(String hash) {
+        ByteBuffer key = bytes(tokens.keyPrefix() + hash);
+        return commands(connection -> Mono.zip(
+                        connection.keyCommands().pTtl(key),
+                        connection
+                                .hashCommands()
+                                .hGet(key, bytes("scopes"))
+                                .map(scopes ->
+                                        StandardCharsets.UTF_8.decode(scopes).toString())
+                                .defaultIfEmpty("")))
+                .map(found -> found.getT1() == -2
+                        ? Optional.<ListedToken>empty()
+                        : Optional.of(
+                                new ListedToken(hash.substring(0, HASH_PREFIX_LENGTH), found.getT2(), found.getT1())));
     }
 
-    private Mono<Object> script(String script, ReturnType type, List<String> keys, List<String> args) {
-        ByteBuffer[] keysAndArgs = new ByteBuffer[keys.size() + args.size()];
-        int i = 0;
-        for (String value : keys) {
-            keysAndArgs[i++] = ByteUtils.getByteBuffer(value);
-        }
-        for (String value : args) {
-            keysAndArgs[i++] = ByteUtils.getByteBuffer(value);
-        }
+    private record Described(String hash, Optional<ListedToken> token) {}
+
+    private Mono<List<String>> members(ByteBuffer index) {
         return redis.connection()
                 .flatMap(connection -> connection
-                        .scriptingCommands()
-                        .eval(ByteUtils.getByteBuffer(script), type, keys.size(), keysAndArgs)
-                        .next());
+                        .setCommands()
+                        .sMembers(index)
+                        .map(member -> StandardCharsets.UTF_8.decode(member).toString())
+                        .collectList())
+                .filter(hashes -> !hashes.isEmpty());
+    }
+
+    private Mono<Void> removeMembers(ByteBuffer index, List<String> hashes) {
+        if (hashes.isEmpty()) {
+            return Mono.empty();
+        }
+        return commands(connection -> connection
+                        .setCommands()
+                        .sRem(
+                                index,
+                                hashes.stream().map(TokenAdministration::bytes).toList()))
+                .then();
+    }
+
+    private <T> Mono<T> commands(Function<ReactiveRedisConnection, Mono<T>> commands) {
+        return redis.connection().flatMap(commands);
+    }
+
+    private Mono<Object> script(String script, ReturnType type, String key, String... args) {
+        ByteBuffer[] keyAndArgs = new ByteBuffer[1 + args.length];
+        keyAndArgs[0] = bytes(key);
+        for (int i = 0; i < args.length; i++) {
+            keyAndArgs[i + 1] = bytes(args[i]);
+        }
+        return commands(connection -> connection
+                .scriptingCommands()
+                .eval(bytes(script), type, 1, keyAndArgs)
+                .next());
+    }
+
+    private static ByteBuffer bytes(String value) {
+        return ByteUtils.getByteBuffer(value);
     }
 
     private String newToken() {

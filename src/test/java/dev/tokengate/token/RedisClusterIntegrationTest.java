@@ -94,6 +94,54 @@ class RedisClusterIntegrationTest {
         assertThat(masters).as("tokens landed on every master").isEqualTo(Set.of(0, 1, 2));
     }
 
+    /** The admin API touches one key per step: the token key and the user's index live in different slots. */
+    @Test
+    void adminApiIssuesListsAndRevokesTokensOnACluster() {
+        WebTestClient admin = TestAdmin.client(gateway.management());
+        List<String> issued = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            issued.add(admin.post()
+                    .uri("/admin/tokens")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"user\":\"carla\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}")
+                    .exchange()
+                    .expectStatus()
+                    .isCreated()
+                    .expectBody(Map.class)
+                    .returnResult()
+                    .getResponseBody()
+                    .get("token")
+                    .toString());
+        }
+        assertThat(issued.stream().map(token -> masterOf(TestTokens.keyOf(token))))
+                .as("tokens spread over the masters")
+                .hasSizeGreaterThan(1);
+        issued.forEach(token -> BearerRequests.get(gateway.client(), "/orders/1", token)
+                .expectStatus()
+                .isOk());
+        admin.get()
+                .uri("/admin/users/carla/tokens")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.tokens.length()")
+                .isEqualTo(6);
+
+        admin.delete()
+                .uri("/admin/users/carla/tokens")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.revoked")
+                .isEqualTo(6);
+
+        issued.forEach(token -> BearerRequests.get(gateway.client(), "/orders/1", token)
+                .expectStatus()
+                .isUnauthorized());
+    }
+
     @Test
     void runtimeRoutesAreReadFromEveryMaster() {
         WebTestClient admin = TestAdmin.client(gateway.management());

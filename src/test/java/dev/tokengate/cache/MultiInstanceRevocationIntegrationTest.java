@@ -3,6 +3,7 @@ package dev.tokengate.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tokengate.support.ConcurrentTraffic;
 import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.NearCacheProbe;
@@ -112,6 +113,50 @@ class MultiInstanceRevocationIntegrationTest extends GatewayIntegrationTest {
         assertThat(late)
                 .as("refusals neither on the very next request nor within 50 ms")
                 .isEmpty();
+    }
+
+    /**
+     * Three instances, each under steady traffic from two clients: every revocation still reaches all of them. Under
+     * this load on the build machine (three gateways, six clients and Redis on two cores) the bound is looser.
+     */
+    @Test
+    void underLoadRevocationReachesThreeInstances() {
+        Duration underLoad = Duration.ofMillis(250);
+        List<String> busy = List.of(tokens.issue("bob", "orders:read"), tokens.issue("carol", "orders:read"));
+        try (GatewayInstance third = GatewayInstance.start(redis);
+                ConcurrentTraffic onFirst = ConcurrentTraffic.start(port, "/orders/1", busy, List.of(), 2);
+                ConcurrentTraffic onSecond = ConcurrentTraffic.start(second.port(), "/orders/1", busy, List.of(), 2);
+                ConcurrentTraffic onThird = ConcurrentTraffic.start(third.port(), "/orders/1", busy, List.of(), 2)) {
+            await().atMost(Duration.ofSeconds(10)).until(third.bean(InvalidationTracker.class)::isTracking);
+            List<Refusal> late = new ArrayList<>();
+            List<Duration> latencies = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String token = tokens.issue("alice", "orders:read");
+                NearCacheProbe.untilCached(client, meters, token);
+                NearCacheProbe.untilCached(second.client(), second.bean(MeterRegistry.class), token);
+                NearCacheProbe.untilCached(third.client(), third.bean(MeterRegistry.class), token);
+                tokens.revoke(token);
+                long revoked = System.nanoTime();
+                for (WebTestClient instance : List.of(client, second.client(), third.client())) {
+                    Refusal refusal =
+                            RefusalTimer.awaitStatus(instance, "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
+                    latencies.add(refusal.elapsed());
+                    if (!refusal.isWithin(underLoad)) {
+                        late.add(refusal);
+                    }
+                }
+            }
+            Collections.sort(latencies);
+            System.out.printf(
+                    "Revocation under load, 3 instances: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    millis(percentile(latencies, 50)),
+                    millis(percentile(latencies, 99)),
+                    millis(latencies.get(latencies.size() - 1)));
+            assertThat(late).as("refusals later than %s under load", underLoad).isEmpty();
+            assertThat(ConcurrentTraffic.count(onThird.exchanges(), HttpStatus.OK))
+                    .as("the third instance was under load")
+                    .isPositive();
+        }
     }
 
     private String tokenCachedOnBoth() {

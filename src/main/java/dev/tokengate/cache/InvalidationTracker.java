@@ -168,16 +168,23 @@ public class InvalidationTracker implements NearCacheTracking, SmartLifecycle, P
                 .subscribe(ok -> trackingConfirmed(generation), error -> trackingNotEnabled(generation, error));
     }
 
-    private synchronized void trackingConfirmed(long generation) {
+    // onTrackingChanged runs outside this tracker's lock: ClusterInvalidationTracker calls in the other direction.
+    private void trackingConfirmed(long generation) {
+        if (confirm(generation)) {
+            onTrackingChanged.run();
+        }
+    }
+
+    private synchronized boolean confirm(long generation) {
         if (state != State.ENABLING || generation != connectionGeneration) {
-            return;
+            return false;
         }
         cache.invalidateAll();
         state = State.TRACKING;
         tracking = true;
         metrics.trackingChanged(true);
         log.info("Near cache on: Redis tracks keys under '{}' for this gateway", keyPrefix);
-        onTrackingChanged.run();
+        return true;
     }
 
     private void trackingNotEnabled(long generation, Throwable error) {
@@ -193,12 +200,18 @@ public class InvalidationTracker implements NearCacheTracking, SmartLifecycle, P
         log.debug("Could not enable tracking yet, retrying: {}", error.toString());
     }
 
-    private synchronized void trackingLost(String reason, boolean connectionDropped) {
+    private void trackingLost(String reason, boolean connectionDropped) {
+        if (lose(reason, connectionDropped)) {
+            onTrackingChanged.run();
+        }
+    }
+
+    private synchronized boolean lose(String reason, boolean connectionDropped) {
         if (connectionDropped) {
             connectionGeneration++;
         }
         if (state == State.UNSUPPORTED || state == State.STOPPED) {
-            return;
+            return false;
         }
         boolean wasTracking = state == State.TRACKING;
         state = State.NOT_TRACKING;
@@ -207,8 +220,8 @@ public class InvalidationTracker implements NearCacheTracking, SmartLifecycle, P
             cache.invalidateAll();
             metrics.trackingChanged(false);
             log.warn("Near cache off until tracking is confirmed again, lookups go to Redis: {}", reason);
-            onTrackingChanged.run();
         }
+        return wasTracking;
     }
 
     private void heartbeat() {

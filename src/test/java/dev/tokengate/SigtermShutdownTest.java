@@ -1,0 +1,93 @@
+package dev.tokengate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.tokengate.support.FreePort;
+import dev.tokengate.support.MisbehavingUpstream;
+import dev.tokengate.support.RecordingUpstream;
+import dev.tokengate.support.TestRedis;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway as a process of its own, sent SIGTERM (what Kubernetes sends) while a request is in flight: it stops
+ * accepting connections, the request still gets its answer, and the process exits by itself, cleanly.
+ */
+class SigtermShutdownTest {
+
+    @Test
+    void sigtermLetsTheRequestInFlightFinishThenTheProcessExits() throws Exception {
+        TestRedis redis = TestRedis.shared();
+        MisbehavingUpstream upstream = MisbehavingUpstream.shared();
+        int port = FreePort.find();
+        Path log = Files.createTempFile("tokengate-sigterm", ".log");
+        Process gateway = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TokengateApplication.class.getName(),
+                        "--spring.profiles.active=test",
+                        "--server.port=" + port,
+                        "--spring.data.redis.host=" + redis.host(),
+                        "--spring.data.redis.port=" + redis.port(),
+                        "--test.upstream.url=" + RecordingUpstream.shared().url(),
+                        "--test.upstream.ws-url="
+                                + RecordingUpstream.shared().url().replace("http:", "ws:"),
+                        "--test.misbehaving.url=" + upstream.url(),
+                        "--test.unreachable.url=http://" + TestRedis.HOST + ":" + FreePort.find()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                connect(port);
+                return true;
+            });
+            int lingeringBefore = upstream.lingeringRequests();
+            CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient()
+                    .sendAsync(
+                            HttpRequest.newBuilder(URI.create("http://" + TestRedis.HOST + ":" + port + "/linger/1"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> upstream.lingeringRequests() > lingeringBefore);
+
+            gateway.destroy(); // SIGTERM
+
+            await().atMost(MisbehavingUpstream.LINGER)
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> assertThatThrownBy(() -> connect(port)).isInstanceOf(IOException.class));
+            HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("finished");
+            assertThat(gateway.waitFor(30, TimeUnit.SECONDS))
+                    .as("exited by itself; its log: %s", log)
+                    .isTrue();
+            // 143 = 128 + SIGTERM: the JVM's exit status after running its shutdown hooks on the signal.
+            assertThat(gateway.exitValue()).isIn(0, 143);
+            assertThat(Files.readString(log)).contains("Graceful shutdown complete");
+        } finally {
+            gateway.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static void connect(int port) throws IOException {
+        try (Socket socket = new Socket(TestRedis.HOST, port)) {
+            socket.getOutputStream().write(1);
+        }
+    }
+}

@@ -1,24 +1,17 @@
 package dev.tokengate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.FreePort;
+import dev.tokengate.support.LingeringRequest;
 import dev.tokengate.support.MisbehavingUpstream;
 import dev.tokengate.support.RecordingUpstream;
 import dev.tokengate.support.TestRedis;
-import java.io.IOException;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -53,26 +46,15 @@ class SigtermShutdownTest {
                 .start();
         try {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                connect(port);
+                LingeringRequest.connect(port);
                 return true;
             });
-            int lingeringBefore = upstream.lingeringRequests();
-            CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient()
-                    .sendAsync(
-                            HttpRequest.newBuilder(URI.create("http://" + TestRedis.HOST + ":" + port + "/linger/1"))
-                                    .timeout(Duration.ofSeconds(30))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            await().atMost(Duration.ofSeconds(10)).until(() -> upstream.lingeringRequests() > lingeringBefore);
+            LingeringRequest inFlight = LingeringRequest.sendTo(port);
 
             gateway.destroy(); // SIGTERM
 
-            await().atMost(MisbehavingUpstream.LINGER)
-                    .pollInterval(Duration.ofMillis(20))
-                    .untilAsserted(() -> assertThatThrownBy(() -> connect(port)).isInstanceOf(IOException.class));
-            HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
-            assertThat(answer.statusCode()).isEqualTo(200);
-            assertThat(answer.body()).isEqualTo("finished");
+            LingeringRequest.awaitConnectionsRefused(port);
+            inFlight.assertFinished();
             assertThat(gateway.waitFor(30, TimeUnit.SECONDS))
                     .as("exited by itself; its log: %s", log)
                     .isTrue();
@@ -82,12 +64,6 @@ class SigtermShutdownTest {
         } finally {
             gateway.destroyForcibly();
             Files.deleteIfExists(log);
-        }
-    }
-
-    private static void connect(int port) throws IOException {
-        try (Socket socket = new Socket(TestRedis.HOST, port)) {
-            socket.getOutputStream().write(1);
         }
     }
 }

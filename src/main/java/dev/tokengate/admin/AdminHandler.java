@@ -51,7 +51,7 @@ final class AdminHandler {
         this.jsonMapper = jsonMapper;
     }
 
-    /** The admin API's routes; {@link AdminCredentialFilter} guards them. */
+    /** The admin API's routes; {@link ManagementSecurityConfiguration} guards them. */
     static RouterFunction<ServerResponse> routes(AdminHandler handler) {
         return RouterFunctions.route()
                 .path(

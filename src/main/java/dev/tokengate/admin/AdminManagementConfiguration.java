@@ -1,17 +1,21 @@
 package dev.tokengate.admin;
 
 import dev.tokengate.auth.AuthProperties;
-import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.token.RedisTokenStore;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The admin API lives in the management server's own context, so it is served on the management port only. */
+/**
+ * The admin API lives in the management server's own context, so it is served on the management port only, and
+ * exists only once an admin credential is configured.
+ */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+@Conditional(AdminCredentialConfigured.class)
 public class AdminManagementConfiguration {
 
     @Bean
@@ -25,11 +29,5 @@ public class AdminManagementConfiguration {
         AdminHandler handler =
                 new AdminHandler(properties, authProperties, administration, redisTokenStore, responses, jsonMapper);
         return AdminHandler.routes(handler);
-    }
-
-    @Bean
-    AdminCredentialFilter adminCredentialFilter(
-            AdminProperties properties, ProblemResponseWriter problemResponseWriter) {
-        return new AdminCredentialFilter(new AdminCredentials(properties), problemResponseWriter);
     }
 }

@@ -70,6 +70,10 @@ public final class GatewayInstance implements AutoCloseable {
         return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
     }
 
+    public int managementPort() {
+        return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.management.port"));
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

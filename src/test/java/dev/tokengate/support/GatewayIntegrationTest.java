@@ -33,7 +33,7 @@ public abstract class GatewayIntegrationTest {
     protected WebTestClient management;
 
     @LocalManagementPort
-    int managementPort;
+    protected int managementPort;
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {

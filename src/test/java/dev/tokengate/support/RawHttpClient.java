@@ -26,12 +26,29 @@ public final class RawHttpClient {
 
     /** Sends a GET with the given header lines (each without CRLF) and {@code Connection: close}. */
     public Response get(String path, String... headerLines) {
-        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n");
+        return request("GET", path, List.of(headerLines), null);
+    }
+
+    /**
+     * Sends {@code method target HTTP/1.1} with the given header lines (each without CRLF), {@code Connection: close}
+     * and, unless {@code body} is null, the body with its {@code Content-Length}. The target goes out byte for byte.
+     */
+    public Response request(String method, String target, List<String> headerLines, String body) {
+        StringBuilder request =
+                new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         request.append("Host: 127.0.0.1:").append(port).append("\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
         }
+        if (body != null) {
+            request.append("Content-Length: ")
+                    .append(body.getBytes(StandardCharsets.ISO_8859_1).length)
+                    .append("\r\n");
+        }
         request.append("Connection: close\r\n\r\n");
+        if (body != null) {
+            request.append(body);
+        }
         return send(request.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 

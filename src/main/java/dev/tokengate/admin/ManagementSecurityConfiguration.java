@@ -1,0 +1,69 @@
+package dev.tokengate.admin;
+
+import dev.tokengate.problem.ProblemResponseWriter;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+
+/**
+ * Everything on the management port is closed unless named here: health (probes) and Prometheus are open, the rest
+ * (the admin API, Spring Cloud Gateway's endpoint, any endpoint an operator exposes) takes the admin credential, and
+ * without one configured answers 404. Spring Security decides on the path its matchers share with WebFlux's router
+ * (decoded, {@code ;} parameters removed), after the firewall has refused every path that is not canonical; the
+ * firewall and its problem+json answers are the main context's beans, the same rules as on the gateway's port.
+ */
+@EnableWebFluxSecurity
+@ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+public class ManagementSecurityConfiguration {
+
+    @Bean
+    AdminCredentials adminCredentials(AdminProperties properties) {
+        return new AdminCredentials(properties);
+    }
+
+    @Bean
+    SecurityWebFilterChain managementSecurity(
+            ServerHttpSecurity http,
+            AdminCredentials credentials,
+            ProblemResponseWriter problems,
+            WebEndpointProperties endpoints) {
+        ManagementEntryPoint entryPoint = new ManagementEntryPoint(credentials, problems);
+        String actuator = endpoints.getBasePath();
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .addFilterAt(adminAuthentication(credentials, entryPoint), SecurityWebFiltersOrder.AUTHENTICATION)
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint))
+                .authorizeExchange(exchanges -> {
+                    exchanges
+                            .pathMatchers(actuator + "/health", actuator + "/health/**", actuator + "/prometheus")
+                            .permitAll();
+                    if (credentials.isConfigured()) {
+                        exchanges.anyExchange().hasRole(AdminCredentials.ADMIN);
+                    } else {
+                        exchanges.anyExchange().denyAll();
+                    }
+                })
+                .build();
+    }
+
+    private static AuthenticationWebFilter adminAuthentication(
+            AdminCredentials credentials, ManagementEntryPoint entryPoint) {
+        AuthenticationWebFilter filter = new AuthenticationWebFilter(credentials);
+        filter.setServerAuthenticationConverter(new AdminTokenConverter());
+        filter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
+        return filter;
+    }
+}

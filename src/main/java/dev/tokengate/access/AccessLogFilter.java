@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -15,7 +14,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * Gives every request an {@code X-Request-Id} (to the upstream and back to the client) and writes one access log line
+ * Gives every request an {@code X-Request-Id} (to the upstream, see {@code UpstreamHeadersFilter}, and back to the
+ * client) and writes one access log line
  * when it is answered, on the {@code tokengate.access} logger:
  *
  * <pre>
@@ -27,6 +27,9 @@ import reactor.core.publisher.SignalType;
 public class AccessLogFilter implements WebFilter, Ordered {
 
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+    /** This request's id, for the upstream (written by {@code UpstreamHeadersFilter}) and the log. */
+    public static final String REQUEST_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".requestId";
 
     /** The authenticated user id, set by the token check on the exchange for this log. */
     public static final String USER_ATTRIBUTE = AccessLogFilter.class.getName() + ".user";
@@ -43,23 +46,14 @@ public class AccessLogFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long start = System.nanoTime();
-        String sent = exchange.getRequest().getHeaders().getFirst(REQUEST_ID_HEADER);
-        String requestId = RequestIds.isWellFormed(sent) ? sent : RequestIds.newId();
-        ServerWebExchange identified = requestId.equals(sent) ? exchange : withRequestId(exchange, requestId);
-        identified.getResponse().getHeaders().set(REQUEST_ID_HEADER, requestId);
+        String requestId =
+                RequestIds.chooseFor(exchange.getRequest().getHeaders().get(REQUEST_ID_HEADER));
+        exchange.getAttributes().put(REQUEST_ID_ATTRIBUTE, requestId);
+        exchange.getResponse().getHeaders().set(REQUEST_ID_HEADER, requestId);
         if (!log.isInfoEnabled()) {
-            return chain.filter(identified);
+            return chain.filter(exchange);
         }
-        return chain.filter(identified)
-                .doFinally(signal -> log(identified, requestId, start, signal == SignalType.CANCEL));
-    }
-
-    private static ServerWebExchange withRequestId(ServerWebExchange exchange, String requestId) {
-        ServerHttpRequest request = exchange.getRequest()
-                .mutate()
-                .headers(headers -> headers.set(REQUEST_ID_HEADER, requestId))
-                .build();
-        return exchange.mutate().request(request).build();
+        return chain.filter(exchange).doFinally(signal -> log(exchange, requestId, start, signal == SignalType.CANCEL));
     }
 
     // Built by hand: this runs for every request, and SLF4J's and String.format's parsing would cost more.

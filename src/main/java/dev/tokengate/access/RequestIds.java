@@ -1,10 +1,11 @@
 package dev.tokengate.access;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The request id that ties a gateway log line to the upstream's: the client's {@code X-Request-Id} when it is well
- * formed (1 to 128 letters, digits, dots, dashes, underscores: UUIDs, ULIDs, hex ids), a new one otherwise.
+ * The request id that ties a gateway log line to the upstream's: the client's {@code X-Request-Id} when it sent one,
+ * well formed (1 to 128 letters, digits, dots, dashes, underscores: UUIDs, ULIDs, hex ids), a new one otherwise.
  */
 final class RequestIds {
 
@@ -13,6 +14,17 @@ final class RequestIds {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private RequestIds() {}
+
+    /**
+     * The client's id if it sent exactly one {@code X-Request-Id} and it is well formed; a new one otherwise. With
+     * several, which one a log or an upstream would read is anyone's guess: none is trusted.
+     */
+    static String chooseFor(List<String> sent) {
+        if (sent != null && sent.size() == 1 && isWellFormed(sent.get(0))) {
+            return sent.get(0);
+        }
+        return newId();
+    }
 
     static boolean isWellFormed(String id) {
         if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {

@@ -27,6 +27,7 @@ class AuthConfiguration {
             TokenStore tokenStore,
             AuthFailureWriter authFailureWriter,
             SharedRedisConnection redis,
+            ClientAddresses clientAddresses,
             MeterRegistry meterRegistry) {
         TokenStore checked = properties.staleIfUnavailable() == null
                 ? tokenStore
@@ -36,7 +37,13 @@ class AuthConfiguration {
                 ? null
                 : new FailedAttemptGuard(
                         redis, properties.failedAttemptsPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());
-        return new TokenAuthenticationFilter(properties, checked, authFailureWriter, guard, meterRegistry);
+        return new TokenAuthenticationFilter(
+                properties, checked, authFailureWriter, guard, clientAddresses, meterRegistry);
+    }
+
+    @Bean
+    ClientAddresses clientAddresses(AuthProperties properties) {
+        return new ClientAddresses(properties.trustedProxies(), properties.clientAddressHeader());
     }
 
     @Bean(AuthenticatedUserKeyResolver.BEAN_NAME)

@@ -28,6 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param trustedProxies How many proxies in front of the gateway append to X-Forwarded-For. 0 (the default) takes the
  *     client address from the connection; behind one load balancer, set 1 so the guard counts clients, not the
  *     balancer. Never set it higher than the proxies really there: clients could then choose their address.
+ * @param clientAddressHeader The header the trusted proxies append the client's address to: x-forwarded-for, or
+ *     forwarded (RFC 7239). Read only when trusted-proxies is above 0.
  */
 @ConfigurationProperties(AuthProperties.PREFIX)
 public record AuthProperties(
@@ -43,7 +45,8 @@ public record AuthProperties(
         @DefaultValue(DEFAULT_REDIS_TIMEOUT) Duration redisTimeout,
         Duration staleIfUnavailable,
         @DefaultValue(DEFAULT_FAILED_ATTEMPTS_PER_MINUTE) int failedAttemptsPerMinute,
-        @DefaultValue("0") int trustedProxies) {
+        @DefaultValue("0") int trustedProxies,
+        @DefaultValue(DEFAULT_CLIENT_ADDRESS_HEADER) ClientAddressHeader clientAddressHeader) {
 
     public static final String PREFIX = "tokengate.auth";
 
@@ -55,6 +58,7 @@ public record AuthProperties(
     public static final String DEFAULT_SCOPES_HEADER = "X-User-Scopes";
     public static final String DEFAULT_REDIS_TIMEOUT = "500ms";
     public static final String DEFAULT_FAILED_ATTEMPTS_PER_MINUTE = "60";
+    public static final String DEFAULT_CLIENT_ADDRESS_HEADER = "x-forwarded-for";
 
     public AuthProperties {
         require(keyPrefix != null && !keyPrefix.isEmpty(), "key-prefix must not be empty");

@@ -1,29 +1,94 @@
 package dev.tokengate.auth;
 
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
-import org.springframework.cloud.gateway.support.ipresolver.RemoteAddressResolver;
-import org.springframework.cloud.gateway.support.ipresolver.XForwardedRemoteAddressResolver;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * The address of the client behind a request: the connection's peer, or, behind {@code trusted-proxies} proxies, the
- * X-Forwarded-For entry the outermost trusted proxy added (Spring Cloud Gateway's resolver).
+ * The address of the client behind a request. With no trusted proxies it is the connection's peer. Behind {@code
+ * trusted-proxies} proxies that each append the address they received the request from, it is the entry the
+ * outermost of them added: counted from the right of the list, since everything to the left of it came from the
+ * client and proves nothing.
+ *
+ * <p>The list is every {@code X-Forwarded-For} line (or every {@code Forwarded} {@code for=} parameter) in order:
+ * RFC 9110 section 5.3 makes several lines of a header one comma-separated list, as HAProxy's {@code option
+ * forwardfor} relies on when it adds a line of its own. Entries are compared and kept as IP addresses in their
+ * canonical text (RFC 5952 for IPv6), without ports; one that is not an IP address (RFC 7239's {@code unknown} or an
+ * obfuscated name) tells nothing about the client, who then counts as the connection's peer. No entry is ever looked
+ * up in DNS.
  */
-final class ClientAddresses {
+public final class ClientAddresses {
 
-    private final RemoteAddressResolver resolver;
+    /** Each request's answer, so that the guard and the upstream headers see the same one. */
+    public static final String ATTRIBUTE = ClientAddresses.class.getName() + ".address";
 
-    ClientAddresses(int trustedProxies) {
-        this.resolver = trustedProxies > 0
-                ? XForwardedRemoteAddressResolver.maxTrustedIndex(trustedProxies)
-                : new RemoteAddressResolver() {};
+    static final String UNKNOWN = "unknown";
+
+    private final int trustedProxies;
+    private final ClientAddressHeader header;
+
+    public ClientAddresses(int trustedProxies, ClientAddressHeader header) {
+        this.trustedProxies = trustedProxies;
+        this.header = header;
     }
 
-    String of(ServerWebExchange exchange) {
-        InetSocketAddress address = resolver.resolve(exchange);
-        if (address == null) {
-            return "unknown";
+    public ClientAddress of(ServerWebExchange exchange) {
+        ClientAddress known = exchange.getAttribute(ATTRIBUTE);
+        if (known == null) {
+            known = resolve(exchange);
+            exchange.getAttributes().put(ATTRIBUTE, known);
         }
-        return address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return known;
+    }
+
+    private ClientAddress resolve(ServerWebExchange exchange) {
+        String peer = peer(exchange.getRequest().getRemoteAddress());
+        List<String> listed =
+                trustedProxies == 0 ? List.of() : listed(exchange.getRequest().getHeaders());
+        if (listed.isEmpty()) {
+            return new ClientAddress(peer, List.of(peer));
+        }
+        List<String> hops = new ArrayList<>(listed.subList(Math.max(0, listed.size() - trustedProxies), listed.size()));
+        hops.add(peer);
+        String client = hops.get(0);
+        return new ClientAddress(client.equals(UNKNOWN) ? peer : client, List.copyOf(hops));
+    }
+
+    private List<String> listed(HttpHeaders headers) {
+        List<String> lines = headers.get(header.headerName());
+        if (lines == null) {
+            return List.of();
+        }
+        List<String> entries = new ArrayList<>();
+        for (String line : lines) {
+            for (String element : ForwardedLists.elements(line)) {
+                String node = header == ClientAddressHeader.FORWARDED ? ForwardedLists.forParameter(element) : element;
+                entries.add(canonical(node));
+            }
+        }
+        return entries;
+    }
+
+    private static String peer(InetSocketAddress remote) {
+        if (remote == null || remote.getAddress() == null) {
+            return UNKNOWN;
+        }
+        return NetUtil.toAddressString(remote.getAddress());
+    }
+
+    /** The IP address in {@code node} (brackets and port removed) in canonical text, or {@link #UNKNOWN}. */
+    static String canonical(String node) {
+        String address = node.trim();
+        if (address.startsWith("[")) {
+            int close = address.indexOf(']');
+            address = close < 0 ? "" : address.substring(1, close);
+        } else if (address.indexOf(':') == address.lastIndexOf(':') && address.indexOf(':') > 0) {
+            address = address.substring(0, address.indexOf(':'));
+        }
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+        return bytes == null ? UNKNOWN : NetUtil.bytesToIpAddress(bytes);
     }
 }

@@ -1,7 +1,7 @@
 package dev.tokengate.auth;
 
 /** Character classes of RFC 9110 that header names, schemes and tokens are made of. */
-final class HttpTokens {
+public final class HttpTokens {
 
     private static final String TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
 
@@ -20,6 +20,26 @@ final class HttpTokens {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether two header names reach a backend as the same: names are case-insensitive, and CGI, WSGI and Rack
+     * servers turn {@code X_User_Id} into the same variable as {@code X-User-Id}.
+     */
+    public static boolean sameHeaderForABackend(String name, String header) {
+        if (name.length() != header.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (fold(name.charAt(i)) != fold(header.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char fold(char c) {
+        return c == '_' ? '-' : Character.toLowerCase(c);
     }
 
     /** Visible ASCII (RFC 5234 {@code VCHAR}), without space. */

@@ -47,22 +47,7 @@ final class IdentityHeaders {
     }
 
     private boolean isIdentityHeader(String name) {
-        return sameIgnoringCaseAndUnderscore(name, userHeader) || sameIgnoringCaseAndUnderscore(name, scopesHeader);
-    }
-
-    private static boolean sameIgnoringCaseAndUnderscore(String name, String header) {
-        if (name.length() != header.length()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (fold(name.charAt(i)) != fold(header.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static char fold(char c) {
-        return c == '_' ? '-' : Character.toLowerCase(c);
+        return HttpTokens.sameHeaderForABackend(name, userHeader)
+                || HttpTokens.sameHeaderForABackend(name, scopesHeader);
     }
 }

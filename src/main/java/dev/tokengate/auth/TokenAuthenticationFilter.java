@@ -31,6 +31,9 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
      */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 500;
 
+    /** The {@link TokenRecord} of a request whose token was checked and accepted; absent otherwise. */
+    public static final String AUTHENTICATED_ATTRIBUTE = TokenAuthenticationFilter.class.getName() + ".authenticated";
+
     private static final Logger log = LoggerFactory.getLogger(TokenAuthenticationFilter.class);
 
     private final AuthorizationHeaderParser parser;
@@ -42,12 +45,16 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final FailedAttemptGuard guard;
     private final ClientAddresses clientAddresses;
 
-    /** @param guard counts invalid-token attempts per client address; {@code null} turns that off */
+    /**
+     * @param guard counts invalid-token attempts per client address; {@code null} turns that off
+     * @param clientAddresses says which client address the guard counts
+     */
     public TokenAuthenticationFilter(
             AuthProperties properties,
             TokenStore tokenStore,
             AuthFailureWriter failureWriter,
             FailedAttemptGuard guard,
+            ClientAddresses clientAddresses,
             MeterRegistry registry) {
         this.parser = new AuthorizationHeaderParser(properties.schemes());
         this.tokenStore = tokenStore;
@@ -56,7 +63,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         this.failureWriter = failureWriter;
         this.metrics = new AuthMetrics(registry);
         this.guard = guard;
-        this.clientAddresses = new ClientAddresses(properties.trustedProxies());
+        this.clientAddresses = clientAddresses;
     }
 
     @Override
@@ -66,15 +73,13 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         if (!policy.authRequired()) {
             return chain.filter(withoutClientIdentity(exchange));
         }
-        if (guard != null) {
-            long blocked = guard.secondsBlocked(clientAddresses.of(exchange));
-            if (blocked > 0) {
-                return tooManyAttempts(exchange, route, blocked);
-            }
-        }
         Credentials credentials =
                 parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.Token token) {
+            long blocked = guard != null ? guard.secondsBlocked(clientAddress(exchange)) : 0;
+            if (blocked > 0) {
+                return whileBlocked(exchange, chain, route, policy, token, blocked);
+            }
             Mono<TokenRecord> lookup = tokenStore.lookup(token.value());
             AuthDecision known = decidedAlready(lookup, policy);
             return known != null
@@ -86,6 +91,28 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
             return reject(exchange, route, policy, AuthFailure.MALFORMED);
         }
         return reject(exchange, route, policy, AuthFailure.MISSING);
+    }
+
+    /**
+     * A blocked address may not make the gateway look anything up, but a token this instance already knows to be
+     * valid costs no lookup: users behind the same address as a guesser (a NAT, a proxy not counted in {@code
+     * trusted-proxies}) keep working with tokens they used recently here, while the guesser's unknown tokens get 429.
+     */
+    private Mono<Void> whileBlocked(
+            ServerWebExchange exchange,
+            GatewayFilterChain chain,
+            Route route,
+            RoutePolicy policy,
+            Credentials.Token token,
+            long blocked) {
+        TokenRecord known = tokenStore.knownValid(token.value());
+        return known != null
+                ? act(exchange, chain, route, policy, decide(known, policy))
+                : tooManyAttempts(exchange, route, blocked);
+    }
+
+    private String clientAddress(ServerWebExchange exchange) {
+        return clientAddresses.of(exchange).address();
     }
 
     private Mono<AuthDecision> authenticate(Mono<TokenRecord> lookup, RoutePolicy policy) {
@@ -122,12 +149,13 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
             AuthDecision decision) {
         if (decision instanceof AuthDecision.Authenticated authenticated) {
             metrics.authenticated(route.getId());
+            exchange.getAttributes().put(AUTHENTICATED_ATTRIBUTE, authenticated.token());
             exchange.getAttributes()
                     .put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
             return chain.filter(withIdentity(exchange, authenticated.token()));
         }
         if (decision == AuthFailure.INVALID && guard != null) {
-            return guard.recordFailure(clientAddresses.of(exchange))
+            return guard.recordFailure(clientAddress(exchange))
                     .flatMap(blocked -> blocked > 0
                             ? tooManyAttempts(exchange, route, blocked)
                             : reject(exchange, route, policy, AuthFailure.INVALID));

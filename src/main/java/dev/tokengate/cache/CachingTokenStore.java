@@ -42,4 +42,9 @@ public class CachingTokenStore implements TokenStore {
                 })
                 .flatMap(stored -> Mono.justOrEmpty(stored.token()));
     }
+
+    @Override
+    public TokenRecord knownValid(String rawToken) {
+        return tracker.isTracking() ? cache.valid(redis.keyFor(rawToken)) : null;
+    }
 }

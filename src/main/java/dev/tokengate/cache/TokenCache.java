@@ -59,12 +59,23 @@ final class TokenCache {
 
     /** The cached answer for {@code redisKey}: a Mono of the token, an empty Mono for an unknown one, or null. */
     Mono<TokenRecord> get(String redisKey) {
-        String key = cacheKey(redisKey);
+        Entry entry = servable(cacheKey(redisKey));
+        return entry == null ? null : entry.answer;
+    }
+
+    /** The token of a servable entry for {@code redisKey} that holds a valid one; null otherwise. */
+    TokenRecord valid(String redisKey) {
+        Entry entry = servable(cacheKey(redisKey));
+        return entry == null ? null : entry.token;
+    }
+
+    /** The entry for {@code key} if no invalidation or flush has happened since its lookup was sent; else null. */
+    private Entry servable(String key) {
         Entry entry = entries.getIfPresent(key);
         if (entry == null || entry.epoch != epoch.get() || entry.stripe != stripes.get(stripe(key))) {
             return null;
         }
-        return entry.answer;
+        return entry;
     }
 
     /** Taken before a lookup is sent to Redis, so that any invalidation after that moment is seen. */
@@ -79,8 +90,9 @@ final class TokenCache {
         if (lifetime <= 0 || stamp.epoch != epoch.get() || stamp.stripe != stripes.get(stripe(key))) {
             return;
         }
-        Mono<TokenRecord> answer = stored.isValid() ? Mono.just(stored.token()) : Mono.empty();
-        entries.put(key, new Entry(answer, stamp.epoch, stamp.stripe, lifetime));
+        TokenRecord token = stored.isValid() ? stored.token() : null;
+        Mono<TokenRecord> answer = token != null ? Mono.just(token) : Mono.empty();
+        entries.put(key, new Entry(answer, token, stamp.epoch, stamp.stripe, lifetime));
     }
 
     /** Ends the cached answer for {@code redisKey}, and that of any lookup of it in flight; true if one was held. */
@@ -127,7 +139,7 @@ final class TokenCache {
 
     record Stamp(long epoch, long stripe, long nanoTime) {}
 
-    private record Entry(Mono<TokenRecord> answer, long epoch, long stripe, long lifetimeNanos) {}
+    private record Entry(Mono<TokenRecord> answer, TokenRecord token, long epoch, long stripe, long lifetimeNanos) {}
 
     private static final class EntryExpiry implements Expiry<String, Entry> {
 

@@ -34,6 +34,7 @@ public final class RequestRejections implements ServerExchangeRejectedHandler {
             return Mono.empty();
         }
         exchange.getResponse().getHeaders().setConnection("close");
+        exchange.getResponse().getHeaders().setCacheControl("no-store");
         if (exchange.getAttribute(REQUEST_LINE_CHECKED) != null) {
             return problems.write(exchange, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, Map.of());
         }

@@ -51,4 +51,9 @@ public class StaleIfUnavailableTokenStore implements TokenStore {
                     return Mono.just(remembered);
                 });
     }
+
+    @Override
+    public TokenRecord knownValid(String rawToken) {
+        return store.knownValid(rawToken);
+    }
 }

@@ -13,4 +13,14 @@ public interface TokenStore {
      *     TokenStoreUnavailableException} when the store cannot answer in time
      */
     Mono<TokenRecord> lookup(String rawToken);
+
+    /**
+     * The record of a token this instance already knows to be valid, from memory alone: never a round trip to Redis.
+     *
+     * @return the record, or {@code null} when knowing would take a lookup (not held, held as unknown, or memory that
+     *     cannot be trusted right now)
+     */
+    default TokenRecord knownValid(String rawToken) {
+        return null;
+    }
 }

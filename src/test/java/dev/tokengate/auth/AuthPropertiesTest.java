@@ -28,21 +28,23 @@ class AuthPropertiesTest {
         assertThat(properties.staleIfUnavailable()).as("fail closed by default").isNull();
         assertThat(properties.failedAttemptsPerMinute()).isEqualTo(60);
         assertThat(properties.trustedProxies()).isZero();
+        assertThat(properties.clientAddressHeader()).isEqualTo(ClientAddressHeader.X_FORWARDED_FOR);
     }
 
     @Test
     void propertiesBindFromTheirDocumentedNames() {
-        AuthProperties properties = bind(Map.of(
-                "tokengate.auth.key-prefix", "session:",
-                "tokengate.auth.token-hashing", "none",
-                "tokengate.auth.schemes", "Bearer",
-                "tokengate.auth.user-header", "X-Auth-User",
-                "tokengate.auth.scopes-header", "X-Auth-Scopes",
-                "tokengate.auth.forward-credentials", "true",
-                "tokengate.auth.redis-timeout", "250ms",
-                "tokengate.auth.stale-if-unavailable", "30s",
-                "tokengate.auth.failed-attempts-per-minute", "10",
-                "tokengate.auth.trusted-proxies", "1"));
+        AuthProperties properties = bind(Map.ofEntries(
+                Map.entry("tokengate.auth.key-prefix", "session:"),
+                Map.entry("tokengate.auth.token-hashing", "none"),
+                Map.entry("tokengate.auth.schemes", "Bearer"),
+                Map.entry("tokengate.auth.user-header", "X-Auth-User"),
+                Map.entry("tokengate.auth.scopes-header", "X-Auth-Scopes"),
+                Map.entry("tokengate.auth.forward-credentials", "true"),
+                Map.entry("tokengate.auth.redis-timeout", "250ms"),
+                Map.entry("tokengate.auth.stale-if-unavailable", "30s"),
+                Map.entry("tokengate.auth.failed-attempts-per-minute", "10"),
+                Map.entry("tokengate.auth.trusted-proxies", "1"),
+                Map.entry("tokengate.auth.client-address-header", "forwarded")));
 
         assertThat(properties)
                 .isEqualTo(new AuthProperties(
@@ -55,7 +57,8 @@ class AuthPropertiesTest {
                         Duration.ofMillis(250),
                         Duration.ofSeconds(30),
                         10,
-                        1));
+                        1,
+                        ClientAddressHeader.FORWARDED));
     }
 
     @Test

@@ -4,9 +4,12 @@ import static dev.tokengate.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokengate.support.GatewayInstance;
+import dev.tokengate.support.NearCacheProbe;
+import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.RecordingUpstream;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +138,70 @@ class FailedAttemptGuardIntegrationTest {
         get(first, TestTokens.newToken()).expectStatus().isUnauthorized();
         assertThat(tokens.redis().exists(FailedAttemptGuard.KEY_PREFIX + client))
                 .isOne();
+    }
+
+    /**
+     * One guesser behind a shared address (a NAT, a proxy not counted) does not lock out its neighbours: a token this
+     * instance already holds as valid still passes, while unknown tokens get 429 without a Redis lookup.
+     */
+    @Test
+    void aBlockedAddressKeepsServingTokensThisInstanceKnowsButNoUnknownOnes() {
+        String neighbour = tokens.issue("neighbour", "orders:read");
+        NearCacheProbe.untilCached(first.client(), first.bean(MeterRegistry.class), neighbour);
+        for (int attempt = 1; attempt <= LIMIT + 1; attempt++) {
+            get(first, TestTokens.newToken());
+        }
+        get(first, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        upstream.clear();
+        long lookups = tokens.commandCalls("hgetall", "pttl", "eval", "evalsha");
+
+        get(first, neighbour).expectStatus().isOk();
+        get(first, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+
+        assertThat(upstream.requestCount()).isOne();
+        assertThat(upstream.lastRequest().header("X-User-Id")).isEqualTo("neighbour");
+        assertThat(upstream.lastRequest().header("X-Real-IP")).isEqualTo(client);
+        assertThat(tokens.commandCalls("hgetall", "pttl", "eval", "evalsha")).isEqualTo(lookups);
+    }
+
+    @Test
+    void aBlockedAddressWithoutCredentialsGetsTheUsual401() {
+        for (int attempt = 1; attempt <= LIMIT + 1; attempt++) {
+            get(first, TestTokens.newToken());
+        }
+
+        first.client()
+                .get()
+                .uri("/orders/1")
+                .header("X-Forwarded-For", client)
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+    }
+
+    /**
+     * HAProxy's {@code option forwardfor} adds a line of its own: the two lines are one list (RFC 9110 section 5.3),
+     * and with one trusted proxy the client is the entry that proxy added, last in the list.
+     */
+    @Test
+    void twoXForwardedForLinesAreOneListAndTheTrustedProxysEntryIsCounted() {
+        RawHttpClient raw = new RawHttpClient(first.port());
+        for (int attempt = 1; attempt <= LIMIT + 1; attempt++) {
+            raw.get(
+                    "/orders/1",
+                    "Authorization: Bearer " + TestTokens.newToken(),
+                    "X-Forwarded-For: 203.0.113.66",
+                    "X-Forwarded-For: " + client);
+        }
+
+        assertThat(tokens.redis().get(FailedAttemptGuard.KEY_PREFIX + client)).isEqualTo(String.valueOf(LIMIT + 1));
+        assertThat(tokens.exists(FailedAttemptGuard.KEY_PREFIX + "203.0.113.66"))
+                .isFalse();
+        assertThat(tokens.exists(FailedAttemptGuard.KEY_PREFIX + "127.0.0.1")).isFalse();
+
+        raw.get("/public/1", "X-Forwarded-For: 203.0.113.66", "X-Forwarded-For: " + client);
+        assertThat(upstream.lastRequest().header("X-Real-IP")).isEqualTo(client);
+        assertThat(upstream.lastRequest().header("X-Forwarded-For")).isEqualTo(client + ", 127.0.0.1");
     }
 
     private WebTestClient.ResponseSpec get(GatewayInstance gateway, String token) {

@@ -57,7 +57,8 @@ class TokenAuthenticationFilterTest {
                 Duration.ofMillis(500),
                 null,
                 0,
-                0);
+                0,
+                ClientAddressHeader.X_FORWARDED_FOR);
         RedisTokenStore store = new RedisTokenStore(
                 connection.shared(),
                 "auth:token:",
@@ -70,6 +71,7 @@ class TokenAuthenticationFilterTest {
                 new AuthFailureWriter(
                         new ProblemResponseWriter(JsonMapper.builder().build())),
                 null,
+                new ClientAddresses(0, ClientAddressHeader.X_FORWARDED_FOR),
                 new SimpleMeterRegistry());
     }
 

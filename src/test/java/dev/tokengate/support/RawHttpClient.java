@@ -61,12 +61,20 @@ public final class RawHttpClient {
     }
 
     public Response send(byte[] request) {
+        return Response.parse(new String(sendAndReadAll(request), StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Writes {@code requests} (one, or several pipelined) and returns every byte received until the server closes the
+     * connection. A server that leaves it open fails the read after 10 s.
+     */
+    public byte[] sendAndReadAll(byte[] requests) {
         try (Socket socket = new Socket(TestRedis.HOST, port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(request);
+            out.write(requests);
             out.flush();
-            return Response.parse(new String(readUntilClosed(socket.getInputStream()), StandardCharsets.ISO_8859_1));
+            return readUntilClosed(socket.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

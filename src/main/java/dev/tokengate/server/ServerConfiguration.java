@@ -1,0 +1,23 @@
+package dev.tokengate.server;
+
+import io.netty.channel.ChannelPipeline;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.netty.NettyPipeline;
+
+@Configuration(proxyBeanMethods = false)
+class ServerConfiguration {
+
+    static final String PIPELINED_CLOSE = "tokengate.pipelinedClose";
+
+    @Bean
+    NettyServerCustomizer answerPipelinedCloseRequests() {
+        return server -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+                pipeline.addAfter(NettyPipeline.HttpCodec, PIPELINED_CLOSE, new PipelinedCloseHandler());
+            }
+        });
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tokengate.upstream;
+
+import dev.tokengate.access.AccessLogFilter;
+import dev.tokengate.auth.ClientAddress;
+import dev.tokengate.auth.ClientAddresses;
+import dev.tokengate.auth.HttpTokens;
+import dev.tokengate.auth.TokenAuthenticationFilter;
+import dev.tokengate.token.TokenRecord;
+import java.util.List;
+import java.util.Map;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Writes the headers the gateway owns onto every request it forwards, after everything a client can influence: the
+ * identity headers (only for a checked token), {@code X-Request-Id}, {@code X-Real-IP} and {@code X-Forwarded-For}.
+ * Whatever the client sent under those names, in any case or with {@code _} for {@code -} (which CGI, WSGI and Rack
+ * servers read as the same variable), is removed first, so each reaches the upstream once, exactly as the gateway
+ * set it.
+ *
+ * <p>It runs as the last of Spring Cloud Gateway's request header filters (HTTP and WebSocket alike), after {@code
+ * RemoveHopByHopHeadersFilter}: a client may nominate headers in {@code Connection} (RFC 9110 section 7.6.1) only to
+ * remove headers it sent itself, never the gateway's.
+ */
+public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
+
+    /** After {@code RemoveHopByHopHeadersFilter}, whose order is {@code LOWEST_PRECEDENCE - 1}. */
+    public static final int ORDER = Ordered.LOWEST_PRECEDENCE;
+
+    public static final String REAL_IP = "X-Real-IP";
+    public static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    private final String userHeader;
+    private final String scopesHeader;
+    private final List<String> owned;
+    private final ClientAddresses clientAddresses;
+
+    public UpstreamHeadersFilter(String userHeader, String scopesHeader, ClientAddresses clientAddresses) {
+        this.userHeader = userHeader;
+        this.scopesHeader = scopesHeader;
+        this.owned = List.of(userHeader, scopesHeader, AccessLogFilter.REQUEST_ID_HEADER, REAL_IP, FORWARDED_FOR);
+        this.clientAddresses = clientAddresses;
+    }
+
+    @Override
+    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+        HttpHeaders upstream = new HttpHeaders();
+        for (Map.Entry<String, List<String>> header : input.headerSet()) {
+            if (!isOwned(header.getKey())) {
+                upstream.addAll(header.getKey(), header.getValue());
+            }
+        }
+        String requestId = exchange.getAttribute(AccessLogFilter.REQUEST_ID_ATTRIBUTE);
+        if (requestId != null) {
+            upstream.set(AccessLogFilter.REQUEST_ID_HEADER, requestId);
+        }
+        TokenRecord token = exchange.getAttribute(TokenAuthenticationFilter.AUTHENTICATED_ATTRIBUTE);
+        if (token != null) {
+            upstream.set(userHeader, token.user());
+            if (!token.scopes().isEmpty()) {
+                upstream.set(scopesHeader, token.scopes());
+            }
+        }
+        ClientAddress client = clientAddresses.of(exchange);
+        upstream.set(REAL_IP, client.address());
+        upstream.set(FORWARDED_FOR, client.forwardedFor());
+        return upstream;
+    }
+
+    private boolean isOwned(String name) {
+        for (String header : owned) {
+            if (HttpTokens.sameHeaderForABackend(name, header)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+}

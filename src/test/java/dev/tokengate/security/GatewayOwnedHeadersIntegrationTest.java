@@ -1,0 +1,104 @@
+package dev.tokengate.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.RawHttpClient;
+import dev.tokengate.support.RecordingUpstream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The headers the gateway sets reach the upstream exactly as it set them, once, whatever the client sends: no {@code
+ * Connection} nomination removes them, and no duplicate or look-alike spelling travels next to them. Raw sockets,
+ * since HTTP clients merge or refuse such headers; every assertion is on what the upstream received.
+ */
+class GatewayOwnedHeadersIntegrationTest extends GatewayIntegrationTest {
+
+    private static final List<String> OWNED =
+            List.of("X-User-Id", "X-User-Scopes", "X-Request-Id", "X-Real-IP", "X-Forwarded-For");
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "X-User-Id",
+                "X-User-Scopes",
+                "X-Request-Id",
+                "x-user-id, x-user-scopes, x-request-id, x-real-ip, x-forwarded-for",
+                "keep-alive, X-User-Id"
+            })
+    void aConnectionNominationCannotRemoveWhatTheGatewaySet(String nominated) {
+        String token = tokens.issue("alice", "orders:read");
+
+        RawHttpClient.Response response =
+                raw().get("/orders/1", "Authorization: Bearer " + token, "Connection: " + nominated);
+
+        assertThat(response.status()).isEqualTo(200);
+        RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+        assertThat(received.header("X-User-Id")).isEqualTo("alice");
+        assertThat(received.header("X-User-Scopes")).isEqualTo("orders:read");
+        assertThat(received.header("X-Request-Id")).isEqualTo(response.header("X-Request-Id"));
+        assertThat(received.header("X-Real-IP")).isEqualTo("127.0.0.1");
+        assertThat(received.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void twoRequestIdsAreBothReplacedByOneNewId() {
+        RawHttpClient.Response response = raw().get("/public/1", "X-Request-Id: first-id", "X-Request-Id: second-id");
+
+        String sent = upstream.lastRequest().header("X-Request-Id");
+        assertThat(sent).matches("[0-9a-f]{32}").isEqualTo(response.header("X-Request-Id"));
+    }
+
+    @Test
+    void oneWellFormedRequestIdIsKept() {
+        raw().get("/public/1", "X-Request-Id: 4bf92f35-77b3-4da6");
+
+        assertThat(upstream.lastRequest().header("X-Request-Id")).isEqualTo("4bf92f35-77b3-4da6");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"X_Request_Id", "x_request_id", "X-REQUEST_ID", "X_Real_IP", "X_Forwarded_For", "X_User_Id"})
+    void lookAlikeSpellingsOfGatewayHeadersAreRemoved(String lookAlike) {
+        String token = tokens.issue("alice", "orders:read");
+
+        raw().get("/orders/1", "Authorization: Bearer " + token, lookAlike + ": forged");
+
+        RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+        assertThat(received.headers().keySet())
+                .filteredOn(name -> OWNED.stream().anyMatch(owned -> sameForABackend(name, owned)))
+                .containsExactlyInAnyOrderElementsOf(OWNED);
+        assertThat(received.headers().values()).doesNotContain("forged");
+    }
+
+    @Test
+    void clientSentAddressHeadersAreReplacedByTheConnectionsPeer() {
+        raw().get("/public/1", "X-Real-IP: 6.6.6.6", "X-Forwarded-For: 6.6.6.6", "Forwarded: for=6.6.6.6");
+
+        RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+        assertThat(received.header("X-Real-IP")).isEqualTo("127.0.0.1");
+        assertThat(received.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(received.hasHeader("Forwarded")).isFalse();
+    }
+
+    @Test
+    void identityHeadersOnAPublicRouteNeverReachTheUpstream() {
+        raw().get("/public/1", "X-User-Id: admin", "X_User_Scopes: all", "Connection: X-Request-Id");
+
+        RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+        assertThat(received.headers().keySet())
+                .noneMatch(name -> sameForABackend(name, "X-User-Id") || sameForABackend(name, "X-User-Scopes"));
+        assertThat(received.header("X-Request-Id")).matches("[0-9a-f]{32}");
+    }
+
+    private RawHttpClient raw() {
+        return new RawHttpClient(port);
+    }
+
+    private static boolean sameForABackend(String name, String header) {
+        return name.replace('_', '-').equalsIgnoreCase(header);
+    }
+}

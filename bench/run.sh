@@ -17,6 +17,10 @@ UPSTREAM_PORT=${BENCH_UPSTREAM_PORT:-17081}
 GATEWAY_PORT=${BENCH_GATEWAY_PORT:-17080}
 MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-17082}
 GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # empty: the JVM defaults a user gets
+# Another build to measure on the same machine, e.g. the jar of the commit before a change; its results are labelled
+# and the README is left alone.
+GATEWAY_JAR=${BENCH_JAR:-target/tokengate.jar}
+LABEL=${BENCH_LABEL:-}
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -58,6 +62,10 @@ wait_for_port() {
 }
 
 build_jar() {
+  if [ -n "${BENCH_JAR:-}" ]; then
+    [ -f "$GATEWAY_JAR" ] || { log "no jar at $GATEWAY_JAR"; exit 1; }
+    return
+  fi
   if [ ! -f target/tokengate.jar ] || [ -n "$(find src pom.xml -newer target/tokengate.jar -print -quit)" ]; then
     log "building target/tokengate.jar"
     ./mvnw -B -q package -DskipTests
@@ -105,7 +113,7 @@ CONF
 GATEWAY_PID=
 start_gateway() {
   # shellcheck disable=SC2086
-  java $GATEWAY_JAVA_OPTS -jar target/tokengate.jar \
+  java $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" \
     --server.port="$GATEWAY_PORT" \
     --management.server.port="$MANAGEMENT_PORT" \
     --spring.data.redis.port="$REDIS_PORT" \
@@ -224,9 +232,9 @@ COMMIT=$(git rev-parse --short HEAD)
 DATE=$(date +%F)
 CPU_MODEL=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 JDK=$(java -version 2>&1 | head -1)
-RESULT="bench/results/$DATE-$COMMIT.md"
+RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
 {
-  echo "# tokengate benchmark, $DATE, commit $COMMIT"
+  echo "# tokengate benchmark, $DATE, commit $COMMIT${LABEL:+ ($LABEL: $GATEWAY_JAR)}"
   echo
   echo "$TABLE"
   echo
@@ -237,8 +245,8 @@ RESULT="bench/results/$DATE-$COMMIT.md"
 } >"$RESULT"
 cat "$RESULT"
 
-# The README's Performance section shows the latest table.
-python3 - "$RESULT" <<'PY' 2>/dev/null || log "README not updated (python3 missing): copy $RESULT by hand"
+# The README's Performance section shows the latest table of the checked-out build.
+[ -z "${BENCH_JAR:-}" ] && python3 - "$RESULT" <<'PY' 2>/dev/null || log "README not updated (another jar, or python3 missing)"
 import re, sys
 result = open(sys.argv[1]).read().split("\n", 2)[2].strip()
 readme = open("README.md").read()

@@ -13,6 +13,9 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
  * Everything on the management port is closed unless named here: health (probes) and Prometheus are open, the rest
@@ -38,18 +41,18 @@ public class ManagementSecurityConfiguration {
             WebEndpointProperties endpoints) {
         ManagementEntryPoint entryPoint = new ManagementEntryPoint(credentials, problems);
         String actuator = endpoints.getBasePath();
+        ServerWebExchangeMatcher open = ServerWebExchangeMatchers.pathMatchers(
+                actuator + "/health", actuator + "/health/**", actuator + "/prometheus");
         return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .addFilterAt(adminAuthentication(credentials, entryPoint), SecurityWebFiltersOrder.AUTHENTICATION)
+                .addFilterAt(adminAuthentication(credentials, entryPoint, open), SecurityWebFiltersOrder.AUTHENTICATION)
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint))
                 .authorizeExchange(exchanges -> {
-                    exchanges
-                            .pathMatchers(actuator + "/health", actuator + "/health/**", actuator + "/prometheus")
-                            .permitAll();
+                    exchanges.matchers(open).permitAll();
                     if (credentials.isConfigured()) {
                         exchanges.anyExchange().hasRole(AdminCredentials.ADMIN);
                     } else {
@@ -59,9 +62,14 @@ public class ManagementSecurityConfiguration {
                 .build();
     }
 
+    /**
+     * Not on the open paths: a scraper or probe that sends a bearer token of its own (Prometheus with a Kubernetes
+     * service account token, say) must not be refused for not presenting the admin credential.
+     */
     private static AuthenticationWebFilter adminAuthentication(
-            AdminCredentials credentials, ManagementEntryPoint entryPoint) {
+            AdminCredentials credentials, ManagementEntryPoint entryPoint, ServerWebExchangeMatcher open) {
         AuthenticationWebFilter filter = new AuthenticationWebFilter(credentials);
+        filter.setRequiresAuthenticationMatcher(new NegatedServerWebExchangeMatcher(open));
         filter.setServerAuthenticationConverter(new AdminTokenConverter());
         filter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
         return filter;

@@ -9,6 +9,7 @@ import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.TokenHashing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
@@ -171,6 +172,27 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     @Test
     void adminApiNeedsTheAdminToken() {
         TestAdmin.assertNeedsAdminCredential(management, "/admin/users/ivy/tokens");
+    }
+
+    /** A Prometheus that sends a bearer token of its own (a service account's, say) still scrapes. */
+    @Test
+    void healthAndPrometheusAreOpenWhateverBearerTokenComesWithThem() {
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/prometheus")) {
+            management
+                    .get()
+                    .uri(path)
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer a-service-account-token")
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
+        }
+    }
+
+    @Test
+    void everyOtherManagementPathNeedsTheAdminToken() {
+        TestAdmin.assertNeedsAdminCredential(management, "/actuator");
+        TestAdmin.assertNeedsAdminCredential(management, "/actuator/no-such-endpoint");
+        TestAdmin.assertNeedsAdminCredential(management, "/no-such-path");
     }
 
     @Test

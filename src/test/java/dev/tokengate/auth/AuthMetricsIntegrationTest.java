@@ -3,6 +3,7 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.PrometheusScrape;
 import dev.tokengate.support.TestTokens;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,15 +65,7 @@ class AuthMetricsIntegrationTest extends GatewayIntegrationTest {
     }
 
     private String scrape() {
-        return management
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        return PrometheusScrape.of(management);
     }
 
     private static double increase(String before, String after, String name, String labels) {

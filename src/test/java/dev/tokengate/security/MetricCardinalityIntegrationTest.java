@@ -3,6 +3,7 @@ package dev.tokengate.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokengate.support.GatewayInstance;
+import dev.tokengate.support.PrometheusScrape;
 import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
@@ -68,29 +69,13 @@ class MetricCardinalityIntegrationTest {
             }
         }
 
-        List<String> series = series();
+        List<String> series = PrometheusScrape.series(gateway.management());
         assertThat(series).hasSizeLessThan(SERIES_BOUND);
         for (String value : madeUp) {
             if (!List.of(METHODS).contains(value)) {
                 assertThat(series).noneMatch(line -> line.contains("\"" + value + "\""));
             }
         }
-    }
-
-    /** Every sample line of the Prometheus scrape (comments excluded). */
-    private static List<String> series() {
-        String scrape = gateway.management()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
-        return scrape.lines()
-                .filter(line -> !line.isBlank() && !line.startsWith("#"))
-                .toList();
     }
 
     private static String randomWord(Random random, boolean upper) {

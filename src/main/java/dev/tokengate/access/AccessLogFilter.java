@@ -49,7 +49,12 @@ public class AccessLogFilter implements WebFilter, Ordered {
         String requestId =
                 RequestIds.chooseFor(exchange.getRequest().getHeaders().get(REQUEST_ID_HEADER));
         exchange.getAttributes().put(REQUEST_ID_ATTRIBUTE, requestId);
-        exchange.getResponse().getHeaders().set(REQUEST_ID_HEADER, requestId);
+        // Set as the answer goes out: an error handler may have cleared the headers, and an upstream's own id must
+        // not travel next to it.
+        exchange.getResponse().beforeCommit(() -> {
+            exchange.getResponse().getHeaders().set(REQUEST_ID_HEADER, requestId);
+            return Mono.empty();
+        });
         if (!log.isInfoEnabled()) {
             return chain.filter(exchange);
         }

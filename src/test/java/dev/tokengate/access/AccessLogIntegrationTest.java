@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.TokenHashing;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -45,6 +47,21 @@ class AccessLogIntegrationTest extends GatewayIntegrationTest {
         for (String malformed : List.of("has space", "x".repeat(129), "quote\"d", "semi;colon")) {
             assertNewIdUpstreamAndBack(client.get().uri("/public/status").header("X-Request-Id", malformed));
         }
+    }
+
+    /** The gateway's own answers too: no route, a refused path, a missing token, on both ports. */
+    @Test
+    void everyAnswerTheGatewayWritesItselfCarriesTheRequestIdOnce() {
+        for (String path : List.of("/no/such/route", "/public/%2e%2e/orders", "/orders/1")) {
+            RawHttpClient.Response response = new RawHttpClient(port).get(path, "X-Request-Id: req-own-answer");
+            assertThat(response.status()).isGreaterThanOrEqualTo(400);
+            assertThat(response.headerLines())
+                    .filteredOn(line -> line.toLowerCase(Locale.ROOT).startsWith("x-request-id:"))
+                    .containsExactly("X-Request-Id: req-own-answer");
+        }
+        RawHttpClient.Response management =
+                new RawHttpClient(managementPort).get("/admin/tokens", "X-Request-Id: req-own-answer");
+        assertThat(management.header("X-Request-Id")).isEqualTo("req-own-answer");
     }
 
     private void assertNewIdUpstreamAndBack(WebTestClient.RequestHeadersSpec<?> request) {

@@ -33,9 +33,6 @@ final class PipelinedCloseHandler extends ChannelDuplexHandler {
     /** For each request passed on whose answer has not begun, in order: whether that answer must close. */
     private final Deque<Boolean> closeAfterAnswer = new ArrayDeque<>();
 
-    /** Requests passed on whose answer has not been written completely. */
-    private int unanswered;
-
     private boolean closeRequested;
     private boolean closeRequestComplete;
     private boolean answering;
@@ -49,8 +46,8 @@ final class PipelinedCloseHandler extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpRequest request) {
             boolean close = request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
-            boolean pipelined = unanswered > 0;
-            unanswered++;
+            // An earlier request is waiting for its answer, or its answer is still being written.
+            boolean pipelined = !closeAfterAnswer.isEmpty() || answering;
             if (close && pipelined) {
                 withoutCloseOption(request);
             }
@@ -75,7 +72,6 @@ final class PipelinedCloseHandler extends ChannelDuplexHandler {
         }
         if (msg instanceof LastHttpContent && answering) {
             answering = false;
-            unanswered--;
             if (closeAfterThisAnswer) {
                 ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
                 return;

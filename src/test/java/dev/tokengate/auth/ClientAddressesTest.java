@@ -3,6 +3,7 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -16,7 +17,7 @@ class ClientAddressesTest {
     void withoutTrustedProxiesItIsThePeerWhateverTheHeadersSay() {
         ClientAddress address = resolve(0, ClientAddressHeader.X_FORWARDED_FOR, "X-Forwarded-For", "203.0.113.9");
 
-        assertThat(address).isEqualTo(new ClientAddress(PEER, java.util.List.of(PEER)));
+        assertThat(address).isEqualTo(new ClientAddress(PEER, List.of(PEER)));
     }
 
     @Test

@@ -24,17 +24,12 @@ class CacheConfiguration {
         return new CacheMetrics(registry, cache);
     }
 
-    /** One tracking connection on standalone Redis and Sentinel; one per master on Redis Cluster. */
     @Bean
-    NearCacheTracking invalidationTracker(
+    InvalidationTracker invalidationTracker(
             LettuceConnectionFactory connectionFactory,
             AuthProperties authProperties,
             TokenCache cache,
             CacheMetrics metrics) {
-        if (connectionFactory.isClusterAware()) {
-            return new ClusterInvalidationTracker(
-                    connectionFactory, authProperties.keyPrefix(), authProperties.redisTimeout(), cache, metrics);
-        }
         return new InvalidationTracker(
                 connectionFactory, authProperties.keyPrefix(), authProperties.redisTimeout(), cache, metrics);
     }
@@ -43,7 +38,7 @@ class CacheConfiguration {
     @Bean
     @Primary
     CachingTokenStore cachingTokenStore(
-            RedisTokenStore redisTokenStore, TokenCache cache, NearCacheTracking tracker, CacheMetrics metrics) {
+            RedisTokenStore redisTokenStore, TokenCache cache, InvalidationTracker tracker, CacheMetrics metrics) {
         return new CachingTokenStore(redisTokenStore, cache, tracker, metrics);
     }
 }

@@ -3,7 +3,6 @@ package dev.tokengate.cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the near cache does, for Micrometer: {@code tokengate.cache.lookups} by result (hit, miss, bypass: tracking
@@ -18,17 +17,15 @@ final class CacheMetrics {
     private final Counter bypasses;
     private final Counter keyInvalidations;
     private final Counter flushes;
-    private final AtomicInteger tracking = new AtomicInteger();
+    private final MeterRegistry registry;
 
     CacheMetrics(MeterRegistry registry, TokenCache cache) {
+        this.registry = registry;
         hits = lookups(registry, "hit");
         misses = lookups(registry, "miss");
         bypasses = lookups(registry, "bypass");
         keyInvalidations = invalidations(registry, "key");
         flushes = invalidations(registry, "all");
-        Gauge.builder("tokengate.cache.tracking", tracking, AtomicInteger::get)
-                .description("1 while Redis is confirmed to send this gateway its invalidations, else 0")
-                .register(registry);
         Gauge.builder("tokengate.cache.size", cache, TokenCache::size)
                 .description("Token lookups held in the near cache (estimate)")
                 .register(registry);
@@ -56,11 +53,11 @@ final class CacheMetrics {
         flushes.increment();
     }
 
-    void trackingChanged(boolean on) {
-        tracking.set(on ? 1 : 0);
-        if (!on) {
-            flushes.increment();
-        }
+    /** The gauge reads the tracker's own state: it cannot say 1 while the cache is not trusted. */
+    void reportTracking(InvalidationTracker tracker) {
+        Gauge.builder("tokengate.cache.tracking", tracker, t -> t.isTracking() ? 1 : 0)
+                .description("1 while Redis is confirmed to send this gateway its invalidations, else 0")
+                .register(registry);
     }
 
     private static Counter lookups(MeterRegistry registry, String result) {

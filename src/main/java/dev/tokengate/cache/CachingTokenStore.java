@@ -13,10 +13,10 @@ public class CachingTokenStore implements TokenStore {
 
     private final RedisTokenStore redis;
     private final TokenCache cache;
-    private final NearCacheTracking tracker;
+    private final InvalidationTracker tracker;
     private final CacheMetrics metrics;
 
-    CachingTokenStore(RedisTokenStore redis, TokenCache cache, NearCacheTracking tracker, CacheMetrics metrics) {
+    CachingTokenStore(RedisTokenStore redis, TokenCache cache, InvalidationTracker tracker, CacheMetrics metrics) {
         this.redis = redis;
         this.cache = cache;
         this.tracker = tracker;

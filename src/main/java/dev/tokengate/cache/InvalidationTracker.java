@@ -1,351 +1,221 @@
 package dev.tokengate.cache;
 
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.StatefulRedisConnectionImpl;
-import io.lettuce.core.TrackingArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.push.PushListener;
-import io.lettuce.core.api.push.PushMessage;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.protocol.ProtocolVersion;
-import java.net.SocketAddress;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 /**
- * Keeps the near cache true with Redis server-assisted client-side caching: a dedicated RESP3 connection with {@code
- * CLIENT TRACKING on BCAST PREFIX <key-prefix>}, whose invalidation pushes end cached answers the moment any client
- * changes, deletes or expires a token key, or flushes the database.
+ * Decides whether the near cache may be trusted, and is the only one that does: it is trusted while every node that
+ * holds token keys has confirmed that it announces their changes, through one {@link TrackingConnection} per node.
+ * That is one connection on standalone Redis and Sentinel, and one per master on Redis Cluster (each master announces
+ * only its own keys), replaced whenever the masters change.
  *
- * <p>The cache is used only while tracking is confirmed. Until Redis has acknowledged {@code CLIENT TRACKING}, after
- * the connection drops, or when a heartbeat {@code PING} goes unanswered, every cached answer is dropped and lookups
- * go to Redis: invalidations may have been missed. Lettuce reconnects by itself but does not restore tracking, so it
- * is enabled again after each reconnect, and confirmed before the cache is trusted again.
+ * <p>When trust ends (a connection dropped or missed a heartbeat, the masters changed), every cached answer is dropped
+ * at once and lookups go to Redis: invalidations may have been missed. When it starts again the cache starts empty.
+ * Invalidations are applied whenever they arrive. The cache's epoch ({@link TokenCache#invalidateAll()}) keeps a lookup
+ * that was in flight across either change from being stored.
  */
-public class InvalidationTracker implements NearCacheTracking, SmartLifecycle, PushListener {
+public class InvalidationTracker implements SmartLifecycle, TrackingConnection.Listener {
 
     /** Started with the shared lookup connection, before the web server. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
-    static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(500);
-    static final Duration CONNECT_RETRY_DELAY = Duration.ofSeconds(1);
-    static final Duration ENABLE_DELAY_AFTER_CONNECT = Duration.ofMillis(20);
-
     private static final Logger log = LoggerFactory.getLogger(InvalidationTracker.class);
 
-    private final Supplier<AbstractRedisClient> clients;
-    private final Runnable onTrackingChanged;
+    private final LettuceConnectionFactory connectionFactory;
     private final String keyPrefix;
     private final Duration timeout;
     private final TokenCache cache;
     private final CacheMetrics metrics;
-    private final ConnectionStateListener stateListener = new ConnectionStateListener();
 
-    /** Guarded by {@code this}; {@link #tracking} mirrors {@code state == TRACKING} for the request path. */
-    private State state = State.STOPPED;
+    /** The connections by node address, and those of them that confirmed tracking; guarded by {@code this}. */
+    private final Map<String, TrackingConnection> connections = new LinkedHashMap<>();
 
-    /** Moves on every drop of the tracking connection; guarded by {@code this}. */
-    private long connectionGeneration;
+    private final Set<TrackingConnection> confirmed = new HashSet<>();
+    private boolean running;
+    private boolean refusalLogged;
+    private ClusterMasters clusterMasters;
 
-    private volatile boolean tracking;
-    private volatile StatefulRedisConnection<String, String> connection;
-    private volatile RedisClient client;
-    private Disposable connecting;
-    private Disposable heartbeat;
+    /** Written under {@code this}, read by every request. */
+    private volatile boolean trusted;
 
-    private enum State {
-        /** Tracking must be (re-)enabled before the cache may be used. */
-        NOT_TRACKING,
-        /** CLIENT TRACKING is on its way; the cache is not used until Redis confirms it. */
-        ENABLING,
-        /** Redis confirmed tracking on the current connection: invalidations arrive. */
-        TRACKING,
-        /** Tracking is impossible here: the gateway runs uncached. */
-        UNSUPPORTED,
-        STOPPED
-    }
-
-    public InvalidationTracker(
+    InvalidationTracker(
             LettuceConnectionFactory connectionFactory,
             String keyPrefix,
             Duration timeout,
             TokenCache cache,
             CacheMetrics metrics) {
-        this(connectionFactory::getRequiredNativeClient, keyPrefix, timeout, cache, metrics, () -> {});
-    }
-
-    /**
-     * Tracking on the connection of {@code clients}' client, telling {@code onTrackingChanged} each time it starts or
-     * stops (for {@link ClusterInvalidationTracker}, which runs one per master).
-     */
-    InvalidationTracker(
-            Supplier<AbstractRedisClient> clients,
-            String keyPrefix,
-            Duration timeout,
-            TokenCache cache,
-            CacheMetrics metrics,
-            Runnable onTrackingChanged) {
-        this.clients = clients;
-        this.onTrackingChanged = onTrackingChanged;
+        this.connectionFactory = connectionFactory;
         this.keyPrefix = keyPrefix;
         this.timeout = timeout;
         this.cache = cache;
         this.metrics = metrics;
+        metrics.reportTracking(this);
     }
 
-    @Override
+    /** Whether Redis is confirmed to announce every change of a token key, so that cached answers may be served. */
     public boolean isTracking() {
-        return tracking;
+        return trusted;
     }
 
     @Override
     public void start() {
+        AbstractRedisClient client = connectionFactory.getRequiredNativeClient();
         synchronized (this) {
-            state = State.NOT_TRACKING;
-        }
-        AbstractRedisClient nativeClient = clients.get();
-        if (!(nativeClient instanceof RedisClient redisClient)) {
-            runUncached("this tracker supports standalone and Sentinel Redis, not "
-                    + nativeClient.getClass().getSimpleName());
-            return;
-        }
-        client = redisClient;
-        redisClient.addListener(stateListener);
-        connecting = Mono.fromCallable(() -> redisClient.connect(StringCodec.UTF8))
-                .subscribeOn(Schedulers.boundedElastic())
-                .doOnError(e -> log.debug("Tracking connection not open yet: {}", e.toString()))
-                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, CONNECT_RETRY_DELAY))
-                .subscribe(this::connected);
-        heartbeat = Flux.interval(HEARTBEAT_INTERVAL).onBackpressureDrop().subscribe(tick -> heartbeat());
-    }
-
-    private void connected(StatefulRedisConnection<String, String> opened) {
-        if (opened instanceof StatefulRedisConnectionImpl<?, ?> impl
-                && impl.getConnectionState().getNegotiatedProtocolVersion() != ProtocolVersion.RESP3) {
-            opened.closeAsync();
-            runUncached("Redis did not accept RESP3, which tracking invalidations need");
-            return;
-        }
-        opened.addListener(this);
-        connection = opened;
-        enableTracking();
-    }
-
-    /**
-     * Sends {@code CLIENT TRACKING OFF} then {@code ON BCAST PREFIX}: tracking may still be on after a missed
-     * heartbeat, and Redis refuses the same prefix twice. Only ever sent while the cache is not in use.
-     */
-    private void enableTracking() {
-        StatefulRedisConnection<String, String> current = connection;
-        long generation;
-        synchronized (this) {
-            if (state != State.NOT_TRACKING || current == null) {
+            running = true;
+            if (client instanceof RedisClient standaloneOrSentinel) {
+                track(Map.of("redis", connection(standaloneOrSentinel, false)));
                 return;
             }
-            state = State.ENABLING;
-            generation = connectionGeneration;
         }
-        current.reactive()
-                .clientTracking(TrackingArgs.Builder.enabled(false))
-                .then(current.reactive()
-                        .clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(keyPrefix)))
-                .timeout(timeout)
-                .subscribe(ok -> trackingConfirmed(generation), error -> trackingNotEnabled(generation, error));
+        clusterMasters = new ClusterMasters((RedisClusterClient) client, this::trackMasters);
+        clusterMasters.start();
     }
 
-    // onTrackingChanged runs outside this tracker's lock: ClusterInvalidationTracker calls in the other direction.
-    private void trackingConfirmed(long generation) {
-        if (confirm(generation)) {
-            onTrackingChanged.run();
-        }
-    }
-
-    private synchronized boolean confirm(long generation) {
-        if (state != State.ENABLING || generation != connectionGeneration) {
-            return false;
-        }
-        cache.invalidateAll();
-        state = State.TRACKING;
-        tracking = true;
-        metrics.trackingChanged(true);
-        log.info("Near cache on: Redis tracks keys under '{}' for this gateway", keyPrefix);
-        return true;
-    }
-
-    private void trackingNotEnabled(long generation, Throwable error) {
-        if (isRefusal(error)) {
-            runUncached("Redis refused CLIENT TRACKING (" + error.getMessage() + ")");
+    /** Replaces the connections when the masters differ from those tracked. */
+    private synchronized void trackMasters(List<RedisURI> masters) {
+        Map<String, RedisURI> byAddress = masters.stream()
+                .collect(Collectors.toMap(
+                        uri -> uri.getHost() + ":" + uri.getPort(),
+                        Function.identity(),
+                        (a, b) -> a,
+                        LinkedHashMap::new));
+        if (!running || byAddress.keySet().equals(connections.keySet())) {
             return;
         }
-        synchronized (this) {
-            if (state == State.ENABLING && generation == connectionGeneration) {
-                state = State.NOT_TRACKING;
-            }
+        Map<String, TrackingConnection> next = new LinkedHashMap<>();
+        byAddress.forEach((address, uri) -> next.put(address, connection(masterClient(uri), true)));
+        endTrust("the cluster's masters changed");
+        if (next.isEmpty()) {
+            log.warn("Near cache off: the cluster's masters do not cover every slot; waiting for the next topology");
+        } else {
+            log.info("Near cache: tracking the cluster's masters {}", next.keySet());
         }
-        log.debug("Could not enable tracking yet, retrying: {}", error.toString());
+        track(next);
     }
 
-    private void trackingLost(String reason, boolean connectionDropped) {
-        if (lose(reason, connectionDropped)) {
-            onTrackingChanged.run();
-        }
+    private RedisClient masterClient(RedisURI master) {
+        RedisURI uri = RedisURI.builder(master).withTimeout(timeout).build();
+        return RedisClient.create(connectionFactory.getClientResources(), uri);
     }
 
-    private synchronized boolean lose(String reason, boolean connectionDropped) {
-        if (connectionDropped) {
-            connectionGeneration++;
-        }
-        if (state == State.UNSUPPORTED || state == State.STOPPED) {
-            return false;
-        }
-        boolean wasTracking = state == State.TRACKING;
-        state = State.NOT_TRACKING;
-        tracking = false;
-        if (wasTracking) {
-            cache.invalidateAll();
-            metrics.trackingChanged(false);
-            log.warn("Near cache off until tracking is confirmed again, lookups go to Redis: {}", reason);
-        }
-        return wasTracking;
+    private TrackingConnection connection(RedisClient client, boolean ownsClient) {
+        return new TrackingConnection(client, ownsClient, keyPrefix, timeout, this);
     }
 
-    private void heartbeat() {
-        StatefulRedisConnection<String, String> current = connection;
-        State now;
-        long generation;
-        synchronized (this) {
-            now = state;
-            generation = connectionGeneration;
-        }
-        if (current == null || now == State.ENABLING || now == State.UNSUPPORTED || now == State.STOPPED) {
-            return;
-        }
-        if (now == State.NOT_TRACKING) {
-            enableTracking();
-            return;
-        }
-        current.reactive().ping().timeout(timeout).subscribe(pong -> {}, error -> missedHeartbeat(generation));
+    // Starting a connection only schedules its connect: it reports back later, on another thread.
+    private void track(Map<String, TrackingConnection> next) {
+        closeConnections();
+        connections.putAll(next);
+        next.values().forEach(TrackingConnection::start);
     }
 
-    private void missedHeartbeat(long generation) {
-        boolean sameConnection;
-        synchronized (this) {
-            sameConnection = generation == connectionGeneration;
-        }
-        if (sameConnection) {
-            trackingLost("no answer to PING within " + timeout.toMillis() + " ms", false);
-        }
-    }
-
-    // Redis (or a proxy in front of it) will never track for us: an unknown or forbidden command, RESP2 only.
-    private static boolean isRefusal(Throwable error) {
-        if (!(error instanceof RedisCommandExecutionException)) {
-            return false;
-        }
-        String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
-        return message.contains("unknown")
-                || message.contains("unsupported")
-                || message.contains("not supported")
-                || message.contains("noperm")
-                || message.contains("resp3")
-                || message.contains("syntax");
+    private void closeConnections() {
+        connections.values().forEach(TrackingConnection::close);
+        connections.clear();
+        confirmed.clear();
     }
 
     @Override
-    public void onPushMessage(PushMessage message) {
-        if (!"invalidate".equals(message.getType())) {
-            return;
-        }
-        List<Object> content = message.getContent(StringCodec.UTF8::decodeKey);
-        Object keys = content.size() > 1 ? content.get(1) : null;
-        if (keys instanceof List<?> invalidated) {
-            for (Object key : invalidated) {
-                metrics.invalidated(cache.invalidate(String.valueOf(key)));
+    public void trackingOn(TrackingConnection connection) {
+        synchronized (this) {
+            if (!connections.containsValue(connection)) {
+                return;
             }
-        } else {
-            // a null push: the database was flushed
+            confirmed.add(connection);
+            if (trusted || confirmed.size() < connections.size()) {
+                return;
+            }
             cache.invalidateAll();
-            metrics.flushed();
+            trusted = true;
+        }
+        log.info("Near cache on: Redis tracks keys under '{}' for this gateway", keyPrefix);
+    }
+
+    @Override
+    public void trackingOff(TrackingConnection connection, String reason) {
+        synchronized (this) {
+            if (!connections.containsValue(connection)) {
+                return;
+            }
+            confirmed.remove(connection);
+            endTrust(reason);
         }
     }
 
-    private void runUncached(String reason) {
+    @Override
+    public void trackingRefused(TrackingConnection connection, String reason) {
         synchronized (this) {
-            state = State.UNSUPPORTED;
-            tracking = false;
-            cache.invalidateAll();
+            if (!connections.containsValue(connection)) {
+                return;
+            }
+            confirmed.remove(connection);
+            endTrust(reason);
+            if (refusalLogged) {
+                return;
+            }
+            refusalLogged = true;
         }
-        metrics.trackingChanged(false);
         log.warn("Near cache disabled, every token lookup goes to Redis: {}", reason);
-        onTrackingChanged.run();
+    }
+
+    /** Called holding {@code this}: the cache is dropped, and counted as dropped, once however many nodes report. */
+    private void endTrust(String reason) {
+        if (!trusted) {
+            return;
+        }
+        trusted = false;
+        cache.invalidateAll();
+        metrics.flushed();
+        log.warn("Near cache off until tracking is confirmed again, lookups go to Redis: {}", reason);
+    }
+
+    @Override
+    public void invalidated(List<Object> keys) {
+        if (keys == null) {
+            cache.invalidateAll();
+            metrics.flushed();
+            return;
+        }
+        for (Object key : keys) {
+            metrics.invalidated(cache.invalidate(String.valueOf(key)));
+        }
     }
 
     @Override
     public void stop() {
+        ClusterMasters masters;
         synchronized (this) {
-            state = State.STOPPED;
-            tracking = false;
+            running = false;
+            trusted = false;
+            closeConnections();
+            masters = clusterMasters;
         }
-        dispose(heartbeat);
-        dispose(connecting);
-        RedisClient started = client;
-        if (started != null) {
-            started.removeListener(stateListener);
-        }
-        StatefulRedisConnection<String, String> open = connection;
-        connection = null;
-        if (open != null) {
-            open.closeAsync();
-        }
-    }
-
-    private static void dispose(Disposable disposable) {
-        if (disposable != null) {
-            disposable.dispose();
+        if (masters != null) {
+            masters.stop();
         }
     }
 
     @Override
     public synchronized boolean isRunning() {
-        return state != State.STOPPED;
+        return running;
     }
 
     @Override
     public int getPhase() {
         return PHASE;
-    }
-
-    /** Lettuce fires these for every connection of the client; only the tracking connection matters here. */
-    private final class ConnectionStateListener implements RedisConnectionStateListener {
-
-        @Override
-        public void onRedisDisconnected(RedisChannelHandler<?, ?> disconnected) {
-            if (disconnected == connection) {
-                trackingLost("the tracking connection dropped", true);
-            }
-        }
-
-        @Override
-        public void onRedisConnected(RedisChannelHandler<?, ?> reconnected, SocketAddress address) {
-            if (reconnected == connection) {
-                // Lettuce activates the connection right after this callback: enable tracking just after.
-                Mono.delay(ENABLE_DELAY_AFTER_CONNECT).subscribe(tick -> enableTracking());
-            }
-        }
     }
 }

@@ -31,6 +31,11 @@ public final class NearCacheProbe {
                 .count();
     }
 
+    /** {@code tokengate.cache.tracking}: true while it reads 1. */
+    public static boolean trackingGaugeOn(MeterRegistry meters) {
+        return meters.get("tokengate.cache.tracking").gauge().value() == 1;
+    }
+
     /** {@code tokengate.cache.invalidations} of the whole cache: flushes and tracking changes. */
     public static double wholeCacheInvalidations(MeterRegistry meters) {
         return meters.get("tokengate.cache.invalidations")

@@ -3,7 +3,7 @@ package dev.tokengate.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tokengate.cache.ClusterInvalidationTracker;
+import dev.tokengate.cache.InvalidationTracker;
 import dev.tokengate.support.BearerRequests;
 import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.NearCacheProbe;
@@ -92,6 +92,44 @@ class RedisClusterIntegrationTest {
                             .isUnauthorized());
         }
         assertThat(masters).as("tokens landed on every master").isEqualTo(Set.of(0, 1, 2));
+    }
+
+    /**
+     * Two masters stop answering, one for much longer: the near cache stays off until both track again, and its
+     * gauge never reads 1 in between, though the first master confirms tracking again long before the second.
+     */
+    @Test
+    void trackingGaugeReadsZeroUntilEveryMasterTracksAgain() {
+        awaitTracking();
+        pause(0, Duration.ofMillis(1500));
+        pause(1, Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !tracker().isTracking());
+
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                    boolean gaugeOn = NearCacheProbe.trackingGaugeOn(meters());
+                    boolean tracking = tracker().isTracking();
+                    assertThat(!gaugeOn || tracking)
+                            .as("tokengate.cache.tracking reads 1 while the near cache is off")
+                            .isTrue();
+                    return tracking;
+                });
+        assertThat(NearCacheProbe.trackingGaugeOn(meters())).isTrue();
+    }
+
+    /** One master lost and back: one whole-cache invalidation, not one per tracker that noticed. */
+    @Test
+    void losingOneMasterFlushesTheNearCacheOnce() {
+        awaitTracking();
+        double flushesBefore = NearCacheProbe.wholeCacheInvalidations(meters());
+
+        pause(2, Duration.ofMillis(1500));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !tracker().isTracking());
+        awaitTracking();
+
+        assertThat(NearCacheProbe.wholeCacheInvalidations(meters()) - flushesBefore)
+                .isEqualTo(1);
     }
 
     /** The admin API touches one key per step: the token key and the user's index live in different slots. */
@@ -241,8 +279,21 @@ class RedisClusterIntegrationTest {
     }
 
     private static void awaitTracking() {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> gateway.bean(ClusterInvalidationTracker.class).isTracking());
+        await().atMost(Duration.ofSeconds(30)).until(() -> tracker().isTracking());
+    }
+
+    private static InvalidationTracker tracker() {
+        return gateway.bean(InvalidationTracker.class);
+    }
+
+    /** {@code CLIENT PAUSE} on one master: it answers no client for that long, its cluster bus keeps going. */
+    private static void pause(int master, Duration duration) {
+        RedisClient node = RedisClient.create("redis://" + TestRedis.HOST + ":" + cluster.masterPort(master));
+        try (StatefulRedisConnection<String, String> direct = node.connect()) {
+            direct.sync().clientPause(duration.toMillis());
+        } finally {
+            node.shutdown();
+        }
     }
 
     private static MeterRegistry meters() {

@@ -2,7 +2,7 @@ package dev.tokengate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokengate.auth.AuthProperties;
+import dev.tokengate.auth.ClientAddressProperties;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -116,8 +116,9 @@ class KubernetesManifestsTest {
                 .load("routes", new ByteArrayResource(applicationYml.getBytes(StandardCharsets.UTF_8)));
         Binder binder = new Binder(ConfigurationPropertySources.from(loaded));
 
-        AuthProperties auth = binder.bindOrCreate(AuthProperties.PREFIX, AuthProperties.class);
-        assertThat(auth.trustedProxies()).isEqualTo(1);
+        ClientAddressProperties addresses =
+                binder.bindOrCreate(ClientAddressProperties.PREFIX, ClientAddressProperties.class);
+        assertThat(addresses.trustedProxies()).isEqualTo(1);
         assertThat(binder.bind("spring.cloud.gateway.server.webflux.routes[0].id", String.class)
                         .get())
                 .isEqualTo("orders");

@@ -1,5 +1,6 @@
 package dev.tokengate.access;
 
+import dev.tokengate.http.HttpTokens;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -32,13 +33,7 @@ final class RequestIds {
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '-'
-                    || c == '_'
-                    || c == '.';
-            if (!allowed) {
+            if (!HttpTokens.isAlphanumeric(c) && c != '-' && c != '_' && c != '.') {
                 return false;
             }
         }

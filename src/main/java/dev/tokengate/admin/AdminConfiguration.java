@@ -1,7 +1,7 @@
 package dev.tokengate.admin;
 
-import dev.tokengate.token.RedisTokenStore;
-import dev.tokengate.token.SharedRedisConnection;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.SharedRedisConnection;
 import org.springframework.boot.actuate.endpoint.EndpointFilter;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.context.annotation.Bean;
@@ -13,8 +13,8 @@ class AdminConfiguration {
     static final EndpointId GATEWAY_ENDPOINT = EndpointId.of("gateway");
 
     @Bean
-    TokenAdministration tokenAdministration(SharedRedisConnection connection, RedisTokenStore redisTokenStore) {
-        return new TokenAdministration(connection, redisTokenStore);
+    TokenAdministration tokenAdministration(SharedRedisConnection connection, RedisKeys keys) {
+        return new TokenAdministration(connection, keys);
     }
 
     /**

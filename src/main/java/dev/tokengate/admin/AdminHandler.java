@@ -2,53 +2,47 @@ package dev.tokengate.admin;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
-import dev.tokengate.auth.AuthProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tokengate.problem.ProblemErrorWebExceptionHandler;
 import dev.tokengate.token.RedisTokenStore;
+import dev.tokengate.token.StoredToken;
 import dev.tokengate.token.TokenHashing;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.exc.StreamReadException;
 
-/** The admin API's requests: checked, then carried out by {@link TokenAdministration}. */
+/**
+ * The admin API's requests: bound to records by Spring's Jackson codecs, checked, then carried out by {@link
+ * TokenAdministration}. Every refusal is a {@link ResponseStatusException}, which the gateway's one problem writer
+ * turns into problem+json, as it does every other error.
+ */
 final class AdminHandler {
 
-    private static final Set<String> ISSUE_FIELDS = Set.of("user", "scopes", "ttl");
-    private static final int MAX_USER_LENGTH = 256;
-
     private final AdminProperties properties;
-    private final AuthProperties authProperties;
+    private final TokenHashing hashing;
     private final TokenAdministration administration;
     private final RedisTokenStore tokens;
-    private final AdminResponses responses;
-    private final JsonMapper jsonMapper;
 
     AdminHandler(
             AdminProperties properties,
-            AuthProperties authProperties,
+            TokenHashing hashing,
             TokenAdministration administration,
-            RedisTokenStore tokens,
-            AdminResponses responses,
-            JsonMapper jsonMapper) {
+            RedisTokenStore tokens) {
         this.properties = properties;
-        this.authProperties = authProperties;
+        this.hashing = hashing;
         this.administration = administration;
         this.tokens = tokens;
-        this.responses = responses;
-        this.jsonMapper = jsonMapper;
     }
 
     /** The admin API's routes; {@link ManagementSecurityConfiguration} guards them. */
@@ -63,178 +57,118 @@ final class AdminHandler {
                                 .DELETE("/users/{user}/tokens", handler::revokeAll)
                                 .route(
                                         path("/**"),
-                                        request -> handler.responses.problem(
-                                                HttpStatus.NOT_FOUND, ProblemErrorWebExceptionHandler.NO_ROUTE_DETAIL)))
+                                        request -> Mono.error(new ResponseStatusException(
+                                                HttpStatus.NOT_FOUND,
+                                                ProblemErrorWebExceptionHandler.NO_ROUTE_DETAIL))))
                 .build();
     }
 
     Mono<ServerResponse> issue(ServerRequest request) {
-        if (authProperties.tokenHashing() != TokenHashing.SHA256) {
-            return responses.problem(
+        if (hashing != TokenHashing.SHA256) {
+            return Mono.error(new ResponseStatusException(
                     HttpStatus.CONFLICT,
-                    "Issuing tokens needs tokengate.auth.token-hashing=sha256: only hashes are stored.");
+                    "Issuing tokens needs tokengate.auth.token-hashing=sha256: only hashes are stored."));
         }
-        return request.bodyToMono(String.class).defaultIfEmpty("").flatMap(body -> {
-            IssueRequest issue;
-            try {
-                issue = parseIssue(body);
-            } catch (InvalidRequestException e) {
-                return responses.problem(HttpStatus.BAD_REQUEST, e.getMessage());
-            }
-            return administration
-                    .issue(issue.user(), issue.scopes(), issue.ttl())
-                    .flatMap(issued -> responses.json(HttpStatus.CREATED, issuedBody(issued)));
-        });
+        return request.bodyToMono(IssueRequest.class)
+                .onErrorMap(ServerWebInputException.class, AdminHandler::unreadable)
+                .switchIfEmpty(Mono.error(() -> IssueRequest.badRequest(IssueRequest.SHAPE)))
+                .map(issue -> issue.checked(properties))
+                .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.ttl()))
+                .flatMap(issued -> json(HttpStatus.CREATED, issued));
     }
 
     Mono<ServerResponse> revoke(ServerRequest request) {
         String hash = request.pathVariable("hash");
-        if (!hash.matches("[0-9a-f]{64}")) {
-            return responses.problem(HttpStatus.BAD_REQUEST, "A token hash is 64 lowercase hex digits.");
+        if (!TokenHashing.isSha256Hex(hash)) {
+            return Mono.error(IssueRequest.badRequest("A token hash is 64 lowercase hex digits."));
         }
         return administration
                 .revoke(hash)
                 .flatMap(revoked -> revoked
                         ? ServerResponse.noContent().build()
-                        : responses.problem(HttpStatus.NOT_FOUND, "No token with this hash."));
+                        : Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "No token with this hash.")));
     }
 
     Mono<ServerResponse> revokeAll(ServerRequest request) {
-        String user = request.pathVariable("user");
-        if (!isValidUser(user)) {
-            return responses.problem(HttpStatus.BAD_REQUEST, "Invalid user.");
-        }
-        return administration
-                .revokeAll(user)
-                .flatMap(revoked -> responses.json(HttpStatus.OK, Map.of("user", user, "revoked", revoked)));
+        return validUser(request)
+                .flatMap(user -> administration.revokeAll(user).map(revoked -> new Revoked(user, revoked)))
+                .flatMap(revoked -> json(HttpStatus.OK, revoked));
     }
 
     Mono<ServerResponse> list(ServerRequest request) {
-        String user = request.pathVariable("user");
-        if (!isValidUser(user)) {
-            return responses.problem(HttpStatus.BAD_REQUEST, "Invalid user.");
-        }
-        return administration
-                .list(user)
-                .flatMap(listed -> responses.json(
-                        HttpStatus.OK,
-                        Map.of(
-                                "user",
-                                user,
-                                "tokens",
-                                listed.stream()
-                                        .map(token -> Map.of(
-                                                "hashPrefix", token.hashPrefix(),
-                                                "scopes", token.scopes(),
-                                                "expiresInSeconds",
-                                                        token.remainingMillis() < 0
-                                                                ? -1
-                                                                : token.remainingMillis() / 1000))
-                                        .toList())));
+        return validUser(request)
+                .flatMap(user -> administration.list(user).map(listed -> new UserTokens(user, listed)))
+                .flatMap(listed -> json(HttpStatus.OK, listed));
     }
 
-    /** RFC 7662 style: {@code token=...} as a form (or a JSON object); the answer says whether it is active. */
+    /**
+     * RFC 7662 style: {@code token=...} as a form (or a JSON object); the answer says whether it is active. Asks Redis
+     * itself, never a cache.
+     */
     Mono<ServerResponse> introspect(ServerRequest request) {
-        Mono<String> token = request.headers()
-                        .contentType()
-                        .filter(MediaType.APPLICATION_JSON::isCompatibleWith)
-                        .isPresent()
-                ? request.bodyToMono(String.class)
-                        .map(body -> jsonMapper.readTree(body).path("token").asText(""))
-                : request.formData().map(form -> String.valueOf(form.getFirst("token")));
-        return token.defaultIfEmpty("")
-                .flatMap(raw -> raw.isEmpty() || "null".equals(raw)
-                        ? responses.problem(HttpStatus.BAD_REQUEST, "Missing 'token'.")
-                        : tokens.findWithTtl(tokens.keyFor(raw)).flatMap(stored -> {
-                            Map<String, Object> body = new LinkedHashMap<>();
-                            body.put("active", stored.isValid());
-                            if (stored.isValid()) {
-                                body.put("sub", stored.token().user());
-                                body.put("scope", stored.token().scopes());
-                                body.put("token_type", "Bearer");
-                                if (stored.ttlMillis() >= 0) {
-                                    body.put(
-                                            "exp",
-                                            Instant.now()
-                                                    .plusMillis(stored.ttlMillis())
-                                                    .getEpochSecond());
-                                }
-                            }
-                            return responses.json(HttpStatus.OK, body);
-                        }))
-                .onErrorResume(
-                        JacksonException.class, e -> responses.problem(HttpStatus.BAD_REQUEST, "Body is not JSON."));
+        boolean json = request.headers()
+                .contentType()
+                .filter(MediaType.APPLICATION_JSON::isCompatibleWith)
+                .isPresent();
+        Mono<String> token = json
+                ? request.bodyToMono(IntrospectionRequest.class)
+                        .onErrorMap(ServerWebInputException.class, e -> IssueRequest.badRequest("Body is not JSON."))
+                        .mapNotNull(IntrospectionRequest::token)
+                : request.formData().mapNotNull(form -> form.getFirst("token"));
+        return token.filter(raw -> !raw.isEmpty())
+                .switchIfEmpty(Mono.error(() -> IssueRequest.badRequest("Missing 'token'.")))
+                .flatMap(raw -> tokens.findWithTtl(tokens.keyFor(raw)))
+                .flatMap(stored -> json(HttpStatus.OK, Introspection.of(stored)));
     }
 
-    private IssueRequest parseIssue(String body) {
-        JsonNode json;
-        try {
-            json = jsonMapper.readTree(body);
-        } catch (JacksonException e) {
-            throw new InvalidRequestException("Body is not JSON.");
-        }
-        if (json == null || !json.isObject()) {
-            throw new InvalidRequestException("Body must be a JSON object with 'user', optional 'scopes' and 'ttl'.");
-        }
-        for (String field : json.propertyNames()) {
-            if (!ISSUE_FIELDS.contains(field)) {
-                throw new InvalidRequestException("Unknown field '" + field + "'.");
+    private static Mono<String> validUser(ServerRequest request) {
+        String user = request.pathVariable("user");
+        return IssueRequest.isValidUser(user) ? Mono.just(user) : Mono.error(IssueRequest.badRequest("Invalid user."));
+    }
+
+    private static Mono<ServerResponse> json(HttpStatus status, Object body) {
+        return ServerResponse.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body);
+    }
+
+    /** Says which field of an issue request could not be read, or that the body is not JSON at all. */
+    private static ResponseStatusException unreadable(ServerWebInputException error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamReadException) {
+                return IssueRequest.badRequest("Body is not JSON.");
+            }
+            if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                String field = jackson.getPath().get(0).getPropertyName();
+                return IssueRequest.badRequest(IssueRequest.problemWith(String.valueOf(field)));
             }
         }
-        String user = json.path("user").isString() ? json.path("user").asString() : "";
-        if (!isValidUser(user)) {
-            throw new InvalidRequestException(
-                    "'user' must be 1 to " + MAX_USER_LENGTH + " visible ASCII characters without spaces.");
-        }
-        JsonNode scopesNode = json.path("scopes");
-        String scopes = scopesNode.isMissingNode() || scopesNode.isNull()
-                ? ""
-                : scopesNode.asString("").trim();
-        if (!scopesNode.isMissingNode() && !scopesNode.isNull() && !scopesNode.isString()
-                || !scopes.chars().allMatch(c -> c == ' ' || (c >= 0x21 && c <= 0x7e))) {
-            throw new InvalidRequestException("'scopes' must be a string of space-separated visible ASCII words.");
-        }
-        return new IssueRequest(user, scopes, ttl(json.path("ttl")));
+        return IssueRequest.badRequest(IssueRequest.SHAPE);
     }
 
-    private Duration ttl(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
-            return properties.defaultTtl();
-        }
-        Duration ttl;
-        try {
-            ttl = Duration.parse(node.asString(""));
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("'ttl' must be an ISO-8601 duration such as PT24H.");
-        }
-        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(properties.maxTtl()) > 0) {
-            throw new InvalidRequestException(
-                    "'ttl' must be positive and at most " + properties.maxTtl() + " (tokengate.admin.max-ttl).");
-        }
-        return ttl;
-    }
+    record IntrospectionRequest(String token) {}
 
-    private static boolean isValidUser(String user) {
-        return !user.isEmpty()
-                && user.length() <= MAX_USER_LENGTH
-                && user.chars().allMatch(c -> c >= 0x21 && c <= 0x7e);
-    }
+    record Revoked(String user, long revoked) {}
 
-    private static Map<String, Object> issuedBody(TokenAdministration.IssuedToken issued) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", issued.token());
-        body.put("hash", issued.hash());
-        body.put("user", issued.user());
-        body.put("scopes", issued.scopes());
-        body.put("expiresAt", issued.expiresAt().toString());
-        return body;
-    }
+    record UserTokens(String user, List<TokenAdministration.ListedToken> tokens) {}
 
-    private record IssueRequest(String user, String scopes, Duration ttl) {}
+    /** RFC 7662 section 2.2: only {@code active} for a token that is not. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Introspection(
+            boolean active,
+            String sub,
+            String scope,
+            @JsonProperty("token_type") String tokenType,
+            Long exp) {
 
-    private static final class InvalidRequestException extends RuntimeException {
-        InvalidRequestException(String message) {
-            super(message, null, false, false);
+        static Introspection of(StoredToken stored) {
+            if (!stored.isValid()) {
+                return new Introspection(false, null, null, null, null);
+            }
+            Long exp = stored.ttlMillis() >= 0
+                    ? Instant.now().plusMillis(stored.ttlMillis()).getEpochSecond()
+                    : null;
+            return new Introspection(true, stored.token().user(), stored.token().scopes(), "Bearer", exp);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tokengate.admin;
 
+import dev.tokengate.token.TokenHashing;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,7 +24,7 @@ public record AdminProperties(
     public static final String DEFAULT_MAX_TTL = "90d";
 
     public AdminProperties {
-        if (tokenSha256 != null && !tokenSha256.isBlank() && !tokenSha256.matches("[0-9a-f]{64}")) {
+        if (tokenSha256 != null && !tokenSha256.isBlank() && !TokenHashing.isSha256Hex(tokenSha256)) {
             throw new IllegalArgumentException(PREFIX + ".token-sha256 must be 64 lowercase hex digits");
         }
         if (maxTtl.isNegative() || maxTtl.isZero() || defaultTtl.isNegative() || defaultTtl.isZero()) {

@@ -1,7 +1,7 @@
 package dev.tokengate.admin;
 
-import dev.tokengate.token.RedisTokenStore;
-import dev.tokengate.token.SharedRedisConnection;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenHashing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Issues, lists and revokes tokens in Redis, with each user's index ({@code auth:user:<user>:tokens}, a set of token
+ * Issues, lists and revokes tokens in Redis, with each user's index ({@link RedisKeys#userTokens}, a set of token
  * hashes). The token key and the index generally live in different Redis Cluster slots, so every step touches one
  * key, and the steps are ordered so that the index never misses a live token: a token is added to the index before
  * its key is written, and removed from it only after its key is gone. The index may briefly name a token that does
@@ -28,21 +28,19 @@ import reactor.core.scheduler.Schedulers;
  */
 public class TokenAdministration {
 
-    public static final String USER_INDEX_PREFIX = "auth:user:";
-    public static final String USER_INDEX_SUFFIX = ":tokens";
     static final int HASH_PREFIX_LENGTH = 12;
 
-    /** The token key's fields and lifetime in one step; it is the only key it touches. */
+    /** The token key's fields and lifetime in one step; it is the only key it touches. ARGV: fields, then values. */
     private static final String WRITE_TOKEN = """
-            redis.call('HSET', KEYS[1], 'user', ARGV[1])
-            if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'scopes', ARGV[2]) end
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+            if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], ARGV[4]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
             return 1
             """;
 
     /** Deletes the token key and says whose it was, in one step on that one key. */
     private static final String DELETE_TOKEN = """
-            local found = redis.pcall('HGET', KEYS[1], 'user')
+            local found = redis.pcall('HGET', KEYS[1], ARGV[1])
             local deleted = redis.call('DEL', KEYS[1])
             if deleted == 1 and type(found) == 'string' then return found end
             if deleted == 1 then return '' end
@@ -50,12 +48,12 @@ public class TokenAdministration {
             """;
 
     private final SharedRedisConnection redis;
-    private final RedisTokenStore tokens;
+    private final RedisKeys keys;
     private final SecureRandom random = new SecureRandom();
 
-    public TokenAdministration(SharedRedisConnection redis, RedisTokenStore tokens) {
+    public TokenAdministration(SharedRedisConnection redis, RedisKeys keys) {
         this.redis = redis;
-        this.tokens = tokens;
+        this.keys = keys;
     }
 
     /** A new token of 256 random bits; Redis stores only its hash. */
@@ -67,11 +65,13 @@ public class TokenAdministration {
                     String hash = TokenHashing.sha256Hex(token);
                     Instant expiresAt = Instant.now().plus(ttl);
                     return commands(connection ->
-                                    connection.setCommands().sAdd(bytes(userIndex(user)), List.of(bytes(hash))))
+                                    connection.setCommands().sAdd(bytes(keys.userTokens(user)), List.of(bytes(hash))))
                             .then(script(
                                     WRITE_TOKEN,
                                     ReturnType.INTEGER,
-                                    tokens.keyPrefix() + hash,
+                                    keys.token(hash),
+                                    RedisKeys.USER_FIELD,
+                                    RedisKeys.SCOPES_FIELD,
                                     user,
                                     scopes,
                                     Long.toString(ttl.toMillis())))
@@ -81,30 +81,31 @@ public class TokenAdministration {
 
     /** True if a token with this hash existed. */
     public Mono<Boolean> revoke(String hash) {
-        return script(DELETE_TOKEN, ReturnType.VALUE, tokens.keyPrefix() + hash)
+        return script(DELETE_TOKEN, ReturnType.VALUE, keys.token(hash), RedisKeys.USER_FIELD)
                 .map(owner -> StandardCharsets.UTF_8.decode((ByteBuffer) owner).toString())
                 .flatMap(owner -> owner.isEmpty()
                         ? Mono.just(true)
-                        : commands(connection ->
-                                        connection.setCommands().sRem(bytes(userIndex(owner)), List.of(bytes(hash))))
+                        : commands(connection -> connection
+                                        .setCommands()
+                                        .sRem(bytes(keys.userTokens(owner)), List.of(bytes(hash))))
                                 .thenReturn(true))
                 .defaultIfEmpty(false);
     }
 
     /** How many live tokens of the user were revoked. */
     public Mono<Long> revokeAll(String user) {
-        ByteBuffer index = bytes(userIndex(user));
+        ByteBuffer index = bytes(keys.userTokens(user));
         return members(index)
                 .flatMap(hashes -> Flux.fromIterable(hashes)
                         .flatMap(hash ->
-                                commands(connection -> connection.keyCommands().del(bytes(tokens.keyPrefix() + hash))))
+                                commands(connection -> connection.keyCommands().del(bytes(keys.token(hash)))))
                         .reduce(0L, Long::sum)
                         .flatMap(revoked -> removeMembers(index, hashes).thenReturn(revoked)))
                 .defaultIfEmpty(0L);
     }
 
     public Mono<List<ListedToken>> list(String user) {
-        ByteBuffer index = bytes(userIndex(user));
+        ByteBuffer index = bytes(keys.userTokens(user));
         return members(index)
                 .flatMap(hashes -> Flux.fromIterable(hashes)
                         .flatMapSequential(hash -> describe(hash).map(found -> new Described(hash, found)))
@@ -124,19 +125,21 @@ public class TokenAdministration {
 
     /** The listing of one token, or none once its key is gone. */
     private Mono<Optional<ListedToken>> describe(String hash) {
-        ByteBuffer key = bytes(tokens.keyPrefix() + hash);
+        ByteBuffer key = bytes(keys.token(hash));
         return commands(connection -> Mono.zip(
                         connection.keyCommands().pTtl(key),
                         connection
                                 .hashCommands()
-                                .hGet(key, bytes("scopes"))
+                                .hGet(key, bytes(RedisKeys.SCOPES_FIELD))
                                 .map(scopes ->
                                         StandardCharsets.UTF_8.decode(scopes).toString())
                                 .defaultIfEmpty("")))
                 .map(found -> found.getT1() == -2
                         ? Optional.<ListedToken>empty()
-                        : Optional.of(
-                                new ListedToken(hash.substring(0, HASH_PREFIX_LENGTH), found.getT2(), found.getT1())));
+                        : Optional.of(new ListedToken(
+                                hash.substring(0, HASH_PREFIX_LENGTH),
+                                found.getT2(),
+                                found.getT1() < 0 ? -1 : found.getT1() / 1000)));
     }
 
     private record Described(String hash, Optional<ListedToken> token) {}
@@ -189,10 +192,6 @@ public class TokenAdministration {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String userIndex(String user) {
-        return USER_INDEX_PREFIX + user + USER_INDEX_SUFFIX;
-    }
-
     /** The one answer that ever shows a raw token. */
     public record IssuedToken(String token, String hash, String user, String scopes, Instant expiresAt) {
         @Override
@@ -201,6 +200,10 @@ public class TokenAdministration {
         }
     }
 
-    /** A live token of a user, without anything that would let one use it. */
-    public record ListedToken(String hashPrefix, String scopes, long remainingMillis) {}
+    /**
+     * A live token of a user, without anything that would let one use it.
+     *
+     * @param expiresInSeconds -1 for a token without expiry
+     */
+    public record ListedToken(String hashPrefix, String scopes, long expiresInSeconds) {}
 }

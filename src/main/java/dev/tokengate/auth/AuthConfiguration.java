@@ -2,8 +2,8 @@ package dev.tokengate.auth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokengate.problem.ProblemResponseWriter;
-import dev.tokengate.token.SharedRedisConnection;
-import dev.tokengate.token.StaleIfUnavailableTokenStore;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -17,32 +17,31 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 class AuthConfiguration {
 
     @Bean
-    AuthFailureWriter authFailureWriter(ProblemResponseWriter problemResponseWriter) {
-        return new AuthFailureWriter(problemResponseWriter);
-    }
-
-    @Bean
     TokenAuthenticationFilter tokenAuthenticationFilter(
             AuthProperties properties,
             TokenStore tokenStore,
             AuthFailureWriter authFailureWriter,
-            SharedRedisConnection redis,
+            FailedAttemptGuard guard,
             ClientAddresses clientAddresses,
             MeterRegistry meterRegistry) {
-        TokenStore checked = properties.staleIfUnavailable() == null
-                ? tokenStore
-                : new StaleIfUnavailableTokenStore(
-                        tokenStore, properties.staleIfUnavailable(), meterRegistry, Ticker.systemTicker());
-        FailedAttemptGuard guard = properties.failedAttemptsPerMinute() == 0
-                ? null
-                : new FailedAttemptGuard(
-                        redis, properties.failedAttemptsPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());
         return new TokenAuthenticationFilter(
-                properties, checked, authFailureWriter, guard, clientAddresses, meterRegistry);
+                properties, tokenStore, authFailureWriter, guard, clientAddresses, meterRegistry);
     }
 
     @Bean
-    ClientAddresses clientAddresses(AuthProperties properties) {
+    AuthFailureWriter authFailureWriter(ProblemResponseWriter problemResponseWriter) {
+        return new AuthFailureWriter(problemResponseWriter);
+    }
+
+    /** Off (counting nothing, blocking nobody) with {@code failed-attempts-per-minute: 0}. */
+    @Bean
+    FailedAttemptGuard failedAttemptGuard(SharedRedisConnection redis, RedisKeys keys, GuardProperties properties) {
+        return new FailedAttemptGuard(
+                redis, keys, properties.failedAttemptsPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());
+    }
+
+    @Bean
+    ClientAddresses clientAddresses(ClientAddressProperties properties) {
         return new ClientAddresses(properties.trustedProxies(), properties.clientAddressHeader());
     }
 

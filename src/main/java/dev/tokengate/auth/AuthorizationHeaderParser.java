@@ -1,5 +1,6 @@
 package dev.tokengate.auth;
 
+import dev.tokengate.http.HttpTokens;
 import java.util.List;
 
 /**

@@ -3,7 +3,8 @@ package dev.tokengate.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tokengate.token.SharedRedisConnection;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.SharedRedisConnection;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -18,11 +19,9 @@ import reactor.core.publisher.Mono;
  * Slows down token guessing. Invalid-token attempts are counted per client address in Redis, so every gateway
  * instance adds to the same count: a fixed window that opens with an address's first failure. Past the limit the
  * address is refused (429) until the window ends, from the instance's memory: a blocked client costs no Redis round
- * trip.
+ * trip. With a limit of 0 it is off: nothing is counted and no address is blocked.
  */
 public class FailedAttemptGuard {
-
-    public static final String KEY_PREFIX = "auth:failed:";
 
     /** One round trip, atomic across instances: count the failure, open the window on the first one. */
     private static final String COUNT_FAILURE = """
@@ -32,16 +31,19 @@ public class FailedAttemptGuard {
             """;
 
     private static final long MAXIMUM_BLOCKED_ADDRESSES = 100_000;
+    private static final Mono<Long> NOT_BLOCKED = Mono.just(0L);
     private static final Logger log = LoggerFactory.getLogger(FailedAttemptGuard.class);
 
     private final SharedRedisConnection redis;
+    private final RedisKeys keys;
     private final int limit;
     private final Duration window;
     private final Ticker ticker;
     private final Cache<String, Long> blockedUntil;
 
-    public FailedAttemptGuard(SharedRedisConnection redis, int limit, Duration window, Ticker ticker) {
+    public FailedAttemptGuard(SharedRedisConnection redis, RedisKeys keys, int limit, Duration window, Ticker ticker) {
         this.redis = redis;
+        this.keys = keys;
         this.limit = limit;
         this.window = window;
         this.ticker = ticker;
@@ -67,7 +69,10 @@ public class FailedAttemptGuard {
      * A failure to count is not the client's: it leaves the address unblocked.
      */
     public Mono<Long> recordFailure(String address) {
-        ByteBuffer key = ByteUtils.getByteBuffer(KEY_PREFIX + address);
+        if (limit == 0) {
+            return NOT_BLOCKED;
+        }
+        ByteBuffer key = ByteUtils.getByteBuffer(keys.failedAttempts(address));
         ByteBuffer windowMillis = ByteUtils.getByteBuffer(Long.toString(window.toMillis()));
         return redis.connection()
                 .flatMap(connection -> connection
@@ -78,7 +83,7 @@ public class FailedAttemptGuard {
                 .map(counted -> block(address, counted.get(0), counted.get(1)))
                 .onErrorResume(error -> {
                     log.debug("Could not count a failed attempt: {}", error.toString());
-                    return Mono.just(0L);
+                    return NOT_BLOCKED;
                 });
     }
 

@@ -46,7 +46,8 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final ClientAddresses clientAddresses;
 
     /**
-     * @param guard counts invalid-token attempts per client address; {@code null} turns that off
+     * @param tokenStore the lookup chain
+     * @param guard counts invalid-token attempts per client address (off: counts nothing, blocks nobody)
      * @param clientAddresses says which client address the guard counts
      */
     public TokenAuthenticationFilter(
@@ -76,7 +77,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         Credentials credentials =
                 parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.Token token) {
-            long blocked = guard != null ? guard.secondsBlocked(clientAddress(exchange)) : 0;
+            long blocked = guard.secondsBlocked(clientAddress(exchange));
             if (blocked > 0) {
                 return whileBlocked(exchange, chain, route, policy, token, blocked);
             }
@@ -154,7 +155,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
                     .put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
             return chain.filter(withIdentity(exchange, authenticated.token()));
         }
-        if (decision == AuthFailure.INVALID && guard != null) {
+        if (decision == AuthFailure.INVALID) {
             return guard.recordFailure(clientAddress(exchange))
                     .flatMap(blocked -> blocked > 0
                             ? tooManyAttempts(exchange, route, blocked)

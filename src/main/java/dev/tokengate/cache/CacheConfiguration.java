@@ -1,13 +1,13 @@
 package dev.tokengate.cache;
 
-import dev.tokengate.auth.AuthProperties;
-import dev.tokengate.token.RedisTokenStore;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.RedisUseProperties;
 import dev.tokengate.token.TokenHashing;
+import dev.tokengate.token.TokenStoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Primary;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 @Configuration(proxyBeanMethods = false)
@@ -15,8 +15,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 class CacheConfiguration {
 
     @Bean
-    TokenCache tokenCache(CacheProperties properties, AuthProperties authProperties) {
-        return new TokenCache(properties, authProperties.tokenHashing() == TokenHashing.NONE);
+    TokenCache tokenCache(CacheProperties properties, TokenStoreProperties storeProperties) {
+        return new TokenCache(properties, storeProperties.tokenHashing() == TokenHashing.NONE);
     }
 
     @Bean
@@ -27,18 +27,16 @@ class CacheConfiguration {
     @Bean
     InvalidationTracker invalidationTracker(
             LettuceConnectionFactory connectionFactory,
-            AuthProperties authProperties,
+            RedisKeys keys,
+            RedisUseProperties redisProperties,
             TokenCache cache,
             CacheMetrics metrics) {
         return new InvalidationTracker(
-                connectionFactory, authProperties.keyPrefix(), authProperties.redisTimeout(), cache, metrics);
+                connectionFactory, keys.tokenPrefix(), redisProperties.redisTimeout(), cache, metrics);
     }
 
-    /** Takes the place of the plain Redis store wherever a {@code TokenStore} is asked for. */
     @Bean
-    @Primary
-    CachingTokenStore cachingTokenStore(
-            RedisTokenStore redisTokenStore, TokenCache cache, InvalidationTracker tracker, CacheMetrics metrics) {
-        return new CachingTokenStore(redisTokenStore, cache, tracker, metrics);
+    NearCache nearCache(TokenCache cache, InvalidationTracker tracker, CacheMetrics metrics) {
+        return new NearCache(cache, tracker, metrics);
     }
 }

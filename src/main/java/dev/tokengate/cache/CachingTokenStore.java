@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
  * Answers a hot token from the gateway's memory, without a Redis round trip, for as long as Redis confirms it will
  * say when the token changes. Otherwise asks Redis, and keeps the answer when that is safe.
  */
-public class CachingTokenStore implements TokenStore {
+final class CachingTokenStore implements TokenStore {
 
     private final RedisTokenStore redis;
     private final TokenCache cache;

@@ -1,5 +1,6 @@
 package dev.tokengate.firewall;
 
+import dev.tokengate.http.HttpTokens;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -43,22 +44,12 @@ final class RequestFirewallRules implements ServerWebExchangeFirewall {
     @Override
     public Mono<ServerWebExchange> getFirewalledExchange(ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
-        if (!isPrintableAscii(request.getURI().getRawPath())
+        if (!HttpTokens.isPrintableAscii(request.getURI().getRawPath())
                 || hasControlCharacter(request.getURI().getPath())) {
             return Mono.error(new ServerExchangeRejectedException(
                     "The request was rejected because the URL contained a character outside printable ASCII"));
         }
         return strict.getFirewalledExchange(exchange);
-    }
-
-    private static boolean isPrintableAscii(String path) {
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean hasControlCharacter(String decodedPath) {

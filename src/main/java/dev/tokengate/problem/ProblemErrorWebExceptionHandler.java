@@ -1,5 +1,6 @@
 package dev.tokengate.problem;
 
+import io.lettuce.core.RedisException;
 import java.io.IOException;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -66,7 +67,8 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
             return statusException.getStatusCode();
         }
         // Redis could not do what an admin or route operation asked: an outage, not a bug.
-        if (error instanceof DataAccessException) {
+        if (error instanceof DataAccessException
+                || NestedExceptionUtils.getMostSpecificCause(error) instanceof RedisException) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
         // Refused, reset or closed by the upstream before its response began.
@@ -77,8 +79,10 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
     }
 
     private static String detailOf(HttpStatusCode status, Throwable error) {
+        String reason = error instanceof ResponseStatusException statusException ? statusException.getReason() : null;
         if (status.value() == HttpStatus.NOT_FOUND.value()) {
-            return NO_ROUTE_DETAIL;
+            // the framework's own "no handler" has a reason of its own; only the gateway's handlers say what is missing
+            return reason != null && error.getClass() == ResponseStatusException.class ? reason : NO_ROUTE_DETAIL;
         }
         if (status.value() == HttpStatus.BAD_GATEWAY.value()) {
             return "The upstream service could not be reached.";
@@ -89,10 +93,8 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         if (status.value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
             return "The upstream service did not answer in time.";
         }
-        if (error instanceof ResponseStatusException statusException
-                && statusException.getReason() != null
-                && status.is4xxClientError()) {
-            return statusException.getReason();
+        if (reason != null && status.is4xxClientError()) {
+            return reason;
         }
         HttpStatus known = HttpStatus.resolve(status.value());
         return known != null ? known.getReasonPhrase() + "." : "Error.";

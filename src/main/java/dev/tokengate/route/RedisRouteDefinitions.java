@@ -1,6 +1,7 @@
 package dev.tokengate.route;
 
-import dev.tokengate.token.SharedRedisConnection;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.SharedRedisConnection;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,7 +20,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Routes added at runtime, kept in Redis as JSON under {@code routedefinition_<id>}: the keys and format of Spring
+ * Routes added at runtime, kept in Redis as JSON under {@code routedefinition_<id>} ({@link RedisKeys#route}): the keys and format of Spring
  * Cloud Gateway's own {@code RedisRouteDefinitionRepository}, so either can read what the other wrote. Unlike it, this
  * one uses the shared lookup connection and turns JSON into definitions off the event loop: Jackson takes a lock each
  * time it reads a {@code RouteDefinition}, and two instances refreshing at once would wait on it.
@@ -28,14 +29,14 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRouteDefinitions.class);
 
-    public static final String KEY_PREFIX = "routedefinition_";
-
     private final SharedRedisConnection redis;
+    private final RedisKeys keys;
     private final JsonMapper jsonMapper;
     private final AtomicReference<List<RouteDefinition>> lastRead = new AtomicReference<>(List.of());
 
-    public RedisRouteDefinitions(SharedRedisConnection redis, JsonMapper jsonMapper) {
+    public RedisRouteDefinitions(SharedRedisConnection redis, RedisKeys keys, JsonMapper jsonMapper) {
         this.redis = redis;
+        this.keys = keys;
         this.jsonMapper = jsonMapper;
     }
 
@@ -50,7 +51,9 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
         return redis.connection()
                 .flatMapMany(connection -> connection
                         .keyCommands()
-                        .scan(ScanOptions.scanOptions().match(KEY_PREFIX + "*").build())
+                        .scan(ScanOptions.scanOptions()
+                                .match(keys.routePattern())
+                                .build())
                         .concatMap(key -> connection.stringCommands().get(key)))
                 .publishOn(Schedulers.boundedElastic())
                 .<RouteDefinition>handle((json, sink) -> {
@@ -91,8 +94,8 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
                         : Mono.error(new NotFoundException("RouteDefinition not found: " + id))));
     }
 
-    private static ByteBuffer key(String id) {
-        return ByteUtils.getByteBuffer(KEY_PREFIX + id);
+    private ByteBuffer key(String id) {
+        return ByteUtils.getByteBuffer(keys.route(id));
     }
 
     private record Stored(ByteBuffer key, byte[] json) {}

@@ -1,6 +1,8 @@
 package dev.tokengate.route;
 
-import dev.tokengate.token.SharedRedisConnection;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.RetryForever;
+import dev.tokengate.redis.SharedRedisConnection;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import java.nio.ByteBuffer;
@@ -17,18 +19,13 @@ import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 /**
  * Makes a route change on one gateway reach all of them. Routes live in Redis (Spring Cloud Gateway's Redis route
- * definition repository); when one instance refreshes its routes, it says so on the Redis channel {@value #CHANNEL},
- * and every other instance refreshes too, reading the same definitions.
+ * definition repository); when one instance refreshes its routes, it says so on a Redis channel ({@link
+ * RedisKeys#routesChannel()}), and every other instance refreshes too, reading the same definitions.
  */
 public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutesEvent>, SmartLifecycle {
-
-    public static final String CHANNEL = "tokengate:routes:refreshed";
-
-    static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(RouteChangeBroadcaster.class);
 
@@ -39,6 +36,7 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     static final Duration RECONNECT_SETTLE_TIME = Duration.ofMillis(500);
 
     private final SharedRedisConnection redis;
+    private final ByteBuffer channel;
     private final ApplicationEventPublisher events;
     private final EventBus redisEvents;
     private final String instanceId =
@@ -46,8 +44,10 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     private volatile Disposable subscription;
     private volatile Disposable reconnects;
 
-    public RouteChangeBroadcaster(SharedRedisConnection redis, ApplicationEventPublisher events, EventBus redisEvents) {
+    public RouteChangeBroadcaster(
+            SharedRedisConnection redis, RedisKeys keys, ApplicationEventPublisher events, EventBus redisEvents) {
         this.redis = redis;
+        this.channel = ByteUtils.getByteBuffer(keys.routesChannel());
         this.events = events;
         this.redisEvents = redisEvents;
     }
@@ -58,9 +58,8 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
             return;
         }
         redis.connection()
-                .flatMap(connection -> connection
-                        .pubSubCommands()
-                        .publish(ByteUtils.getByteBuffer(CHANNEL), ByteUtils.getByteBuffer(instanceId)))
+                .flatMap(connection ->
+                        connection.pubSubCommands().publish(channel.duplicate(), ByteUtils.getByteBuffer(instanceId)))
                 .subscribe(
                         receivers -> log.debug("Route refresh announced to {} other gateways", receivers),
                         error ->
@@ -73,10 +72,11 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
         // Once subscribed, routes are read again: a change announced before then would otherwise be missed.
         subscription = redis.connection()
                 .flatMapMany(connection -> connection.pubSubCommands().createSubscription())
-                .flatMap(channel -> channel.subscribe(ByteUtils.getByteBuffer(CHANNEL))
+                .flatMap(subscription -> subscription
+                        .subscribe(channel.duplicate())
                         .then(Mono.fromRunnable(this::refreshLocally))
-                        .thenMany(channel.receive()))
-                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, RESUBSCRIBE_DELAY))
+                        .thenMany(subscription.receive()))
+                .retryWhen(RetryForever.everySecond())
                 .subscribe(message -> refreshedElsewhere(decode(message.getMessage())));
         // A change announced while this instance's subscription was down is lost: read the routes again once Redis
         // connections are back.

@@ -1,6 +1,7 @@
 package dev.tokengate.route;
 
-import dev.tokengate.token.SharedRedisConnection;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.SharedRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -12,13 +13,17 @@ class RouteConfiguration {
 
     /** Takes the place of Spring Cloud Gateway's in-memory repository for routes added at runtime. */
     @Bean
-    RedisRouteDefinitions redisRouteDefinitions(SharedRedisConnection connection, JsonMapper jsonMapper) {
-        return new RedisRouteDefinitions(connection, jsonMapper);
+    RedisRouteDefinitions redisRouteDefinitions(
+            SharedRedisConnection connection, RedisKeys keys, JsonMapper jsonMapper) {
+        return new RedisRouteDefinitions(connection, keys, jsonMapper);
     }
 
     @Bean
     RouteChangeBroadcaster routeChangeBroadcaster(
-            SharedRedisConnection connection, ApplicationEventPublisher events, ClientResources redisResources) {
-        return new RouteChangeBroadcaster(connection, events, redisResources.eventBus());
+            SharedRedisConnection connection,
+            RedisKeys keys,
+            ApplicationEventPublisher events,
+            ClientResources redisResources) {
+        return new RouteChangeBroadcaster(connection, keys, events, redisResources.eventBus());
     }
 }

@@ -1,5 +1,8 @@
 package dev.tokengate.token;
 
+import dev.tokengate.http.HttpTokens;
+import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.SharedRedisConnection;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,16 +21,14 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * Reads tokens from Redis: one {@code HGETALL} of {@code <key-prefix><hashed token>} per lookup. The key's Redis TTL
+ * Reads tokens from Redis: one {@code HGETALL} of the token's key ({@link RedisKeys#token}) per lookup. The key's Redis TTL
  * is the token's expiry, so an expired or deleted key is simply an unknown token.
  *
- * <p>Lookups are bounded by Lettuce's command timeout, which {@code TokenStoreConfiguration} sets to {@code
+ * <p>Lookups are bounded by Lettuce's command timeout, which {@code RedisConfiguration} sets to {@code
  * tokengate.auth.redis-timeout}: its timer wheel is cheaper per command than a Reactor timeout operator.
  */
 public class RedisTokenStore implements TokenStore {
 
-    static final String USER_FIELD = "user";
-    static final String SCOPES_FIELD = "scopes";
     static final int LOGGED_HASH_CHARS = 12;
 
     private static final Logger log = LoggerFactory.getLogger(RedisTokenStore.class);
@@ -35,7 +36,7 @@ public class RedisTokenStore implements TokenStore {
             Duration.ofSeconds(10).toNanos();
 
     private final SharedRedisConnection redis;
-    private final String keyPrefix;
+    private final RedisKeys keys;
     private final TokenHashing hashing;
     private final Duration timeout;
     private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
@@ -45,12 +46,12 @@ public class RedisTokenStore implements TokenStore {
 
     public RedisTokenStore(
             SharedRedisConnection redis,
-            String keyPrefix,
+            RedisKeys keys,
             TokenHashing hashing,
             Duration timeout,
             MeterRegistry registry) {
         this.redis = redis;
-        this.keyPrefix = keyPrefix;
+        this.keys = keys;
         this.hashing = hashing;
         this.timeout = timeout;
         this.answered = lookupTimer(registry, "answered");
@@ -72,11 +73,7 @@ public class RedisTokenStore implements TokenStore {
 
     /** The Redis key of a raw token: the key prefix followed by the token, hashed as configured. */
     public String keyFor(String rawToken) {
-        return keyPrefix + hashing.apply(rawToken);
-    }
-
-    public String keyPrefix() {
-        return keyPrefix;
+        return keys.token(hashing.apply(rawToken));
     }
 
     /** The token under {@code key}: one {@code HGETALL}. Empty when there is no usable token. */
@@ -130,12 +127,12 @@ public class RedisTokenStore implements TokenStore {
         if (fields.isEmpty()) {
             return Mono.empty();
         }
-        String user = fields.get(USER_FIELD);
+        String user = fields.get(RedisKeys.USER_FIELD);
         if (user == null || user.isBlank()) {
             return dataProblem(key, "has no user field");
         }
-        String scopes = fields.getOrDefault(SCOPES_FIELD, "").trim();
-        if (!HeaderValues.isSafe(user) || !HeaderValues.isSafe(scopes)) {
+        String scopes = fields.getOrDefault(RedisKeys.SCOPES_FIELD, "").trim();
+        if (!HttpTokens.isSafeFieldValue(user) || !HttpTokens.isSafeFieldValue(scopes)) {
             return dataProblem(key, "has a user or scopes value that cannot be sent as a header");
         }
         return Mono.just(new TokenRecord(user.trim(), scopes));
@@ -165,6 +162,7 @@ public class RedisTokenStore implements TokenStore {
      * whole hash, and never a raw token: in none mode the key holds one, so its sha256 fingerprint is shown instead.
      */
     private String loggable(String key) {
+        String keyPrefix = keys.tokenPrefix();
         String suffix = key.substring(keyPrefix.length());
         String hash = hashing == TokenHashing.SHA256 ? suffix : TokenHashing.sha256Hex(suffix);
         String shown = hash.substring(0, Math.min(LOGGED_HASH_CHARS, hash.length()));

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /** How a raw token becomes the suffix of its Redis key. */
 public enum TokenHashing {
@@ -28,6 +29,7 @@ public enum TokenHashing {
     private static final ThreadLocal<MessageDigest> SHA256_DIGEST = ThreadLocal.withInitial(TokenHashing::newDigest);
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     public abstract String apply(String rawToken);
 
@@ -35,6 +37,11 @@ public enum TokenHashing {
     public static String sha256Hex(String rawToken) {
         MessageDigest digest = SHA256_DIGEST.get();
         return HEX.formatHex(digest.digest(rawToken.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Whether {@code value} is what {@link #sha256Hex} gives: 64 lowercase hex digits. */
+    public static boolean isSha256Hex(String value) {
+        return value != null && SHA256_HEX.matcher(value).matches();
     }
 
     private static MessageDigest newDigest() {

@@ -1,5 +1,6 @@
 package dev.tokengate.admin;
 
+import static dev.tokengate.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -160,13 +161,74 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
         assertBadRequest("{\"user\":\"" + user + "\",\"role\":\"admin\"}", "Unknown field 'role'.");
         assertBadRequest("{\"user\":\"\"}", "'user' must be 1 to 256 visible ASCII characters without spaces.");
         assertBadRequest(
+                "{\"user\":[\"" + user + "\"]}", "'user' must be 1 to 256 visible ASCII characters without spaces.");
+        assertBadRequest("{\"user\":\"a b\"}", "'user' must be 1 to 256 visible ASCII characters without spaces.");
+        assertBadRequest(
+                "{\"user\":\"" + user + "\",\"scopes\":{\"a\":1}}",
+                "'scopes' must be a string of space-separated visible ASCII words.");
+        assertBadRequest(
+                "{\"user\":\"" + user + "\",\"scopes\":\"a\\u0000b\"}",
+                "'scopes' must be a string of space-separated visible ASCII words.");
+        assertBadRequest(
                 "{\"user\":\"" + user + "\",\"ttl\":\"24 hours\"}",
                 "'ttl' must be an ISO-8601 duration such as PT24H.");
         assertBadRequest(
                 "{\"user\":\"" + user + "\",\"ttl\":\"P100D\"}",
                 "'ttl' must be positive and at most PT2160H (tokengate.admin.max-ttl).");
         assertBadRequest("not json", "Body is not JSON.");
+        assertBadRequest("[\"" + user + "\"]", "Body must be a JSON object with 'user', optional 'scopes' and 'ttl'.");
+        assertBadRequest("", "Body must be a JSON object with 'user', optional 'scopes' and 'ttl'.");
         assertThat(tokens.redis().exists("auth:user:" + user + ":tokens")).isZero();
+    }
+
+    /** Every refusal of the admin API is the gateway's one problem shape, with the request's path as instance. */
+    @Test
+    void refusalsOfPathsAndIntrospectionAreProblemsWithTheirInstance() {
+        assertProblem(
+                admin().delete().uri("/admin/tokens/not-a-hash").exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                "A token hash is 64 lowercase hex digits.",
+                "/admin/tokens/not-a-hash");
+        String unknownHash = TokenHashing.sha256Hex(TestTokens.newToken());
+        assertProblem(
+                admin().delete().uri("/admin/tokens/" + unknownHash).exchange(),
+                HttpStatus.NOT_FOUND,
+                null,
+                "No token with this hash.",
+                "/admin/tokens/" + unknownHash);
+        assertProblem(
+                admin().get().uri("/admin/users/{user}/tokens", "a b").exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                "Invalid user.",
+                "/admin/users/a%20b/tokens");
+        assertProblem(
+                admin().post()
+                        .uri("/admin/tokens/introspect")
+                        .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                        .bodyValue("other=1")
+                        .exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                "Missing 'token'.",
+                "/admin/tokens/introspect");
+        assertProblem(
+                admin().post()
+                        .uri("/admin/tokens/introspect")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"token\":")
+                        .exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                "Body is not JSON.",
+                "/admin/tokens/introspect");
+        assertProblem(
+                admin().get().uri("/admin/no-such-thing").exchange(),
+                HttpStatus.NOT_FOUND,
+                null,
+                "No route matches this request.",
+                "/admin/no-such-thing");
     }
 
     @Test
@@ -208,18 +270,16 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     private void assertBadRequest(String body, String detail) {
-        admin().post()
-                .uri("/admin/tokens")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isEqualTo(HttpStatus.BAD_REQUEST)
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.detail")
-                .isEqualTo(detail);
+        assertProblem(
+                admin().post()
+                        .uri("/admin/tokens")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(body)
+                        .exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                detail,
+                "/admin/tokens");
     }
 
     @SuppressWarnings("unchecked")

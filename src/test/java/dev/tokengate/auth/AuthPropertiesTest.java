@@ -3,7 +3,9 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokengate.redis.RedisUseProperties;
 import dev.tokengate.token.TokenHashing;
+import dev.tokengate.token.TokenStoreProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,74 +14,88 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
+/**
+ * Every {@code tokengate.auth.*} setting, whichever package's record reads it: the names and defaults are the
+ * documented contract, unchanged since the settings were split by concern.
+ */
 class AuthPropertiesTest {
+
+    private static final Map<String, String> EVERY_SETTING = Map.ofEntries(
+            Map.entry("tokengate.auth.key-prefix", "session:"),
+            Map.entry("tokengate.auth.token-hashing", "none"),
+            Map.entry("tokengate.auth.schemes", "Bearer"),
+            Map.entry("tokengate.auth.user-header", "X-Auth-User"),
+            Map.entry("tokengate.auth.scopes-header", "X-Auth-Scopes"),
+            Map.entry("tokengate.auth.forward-credentials", "true"),
+            Map.entry("tokengate.auth.redis-timeout", "250ms"),
+            Map.entry("tokengate.auth.stale-if-unavailable", "30s"),
+            Map.entry("tokengate.auth.failed-attempts-per-minute", "10"),
+            Map.entry("tokengate.auth.trusted-proxies", "1"),
+            Map.entry("tokengate.auth.client-address-header", "forwarded"));
 
     @Test
     void defaultsAreTheDocumentedContract() {
-        AuthProperties properties = bind(Map.of());
+        Binder defaults = binder(Map.of());
 
-        assertThat(properties.keyPrefix()).isEqualTo("auth:token:");
-        assertThat(properties.tokenHashing()).isEqualTo(TokenHashing.SHA256);
-        assertThat(properties.schemes()).containsExactly("Bearer", "Token");
-        assertThat(properties.userHeader()).isEqualTo("X-User-Id");
-        assertThat(properties.scopesHeader()).isEqualTo("X-User-Scopes");
-        assertThat(properties.forwardCredentials()).isFalse();
-        assertThat(properties.redisTimeout()).isEqualTo(Duration.ofMillis(500));
-        assertThat(properties.staleIfUnavailable()).as("fail closed by default").isNull();
-        assertThat(properties.failedAttemptsPerMinute()).isEqualTo(60);
-        assertThat(properties.trustedProxies()).isZero();
-        assertThat(properties.clientAddressHeader()).isEqualTo(ClientAddressHeader.X_FORWARDED_FOR);
+        assertThat(bind(defaults, RedisUseProperties.class))
+                .isEqualTo(new RedisUseProperties("auth:token:", Duration.ofMillis(500)));
+        assertThat(bind(defaults, TokenStoreProperties.class))
+                .as("fail closed by default")
+                .isEqualTo(new TokenStoreProperties(TokenHashing.SHA256, null));
+        assertThat(bind(defaults, AuthProperties.class))
+                .isEqualTo(new AuthProperties(List.of("Bearer", "Token"), "X-User-Id", "X-User-Scopes", false));
+        assertThat(bind(defaults, GuardProperties.class)).isEqualTo(new GuardProperties(60));
+        assertThat(bind(defaults, ClientAddressProperties.class))
+                .isEqualTo(new ClientAddressProperties(0, ClientAddressHeader.X_FORWARDED_FOR));
     }
 
     @Test
     void propertiesBindFromTheirDocumentedNames() {
-        AuthProperties properties = bind(Map.ofEntries(
-                Map.entry("tokengate.auth.key-prefix", "session:"),
-                Map.entry("tokengate.auth.token-hashing", "none"),
-                Map.entry("tokengate.auth.schemes", "Bearer"),
-                Map.entry("tokengate.auth.user-header", "X-Auth-User"),
-                Map.entry("tokengate.auth.scopes-header", "X-Auth-Scopes"),
-                Map.entry("tokengate.auth.forward-credentials", "true"),
-                Map.entry("tokengate.auth.redis-timeout", "250ms"),
-                Map.entry("tokengate.auth.stale-if-unavailable", "30s"),
-                Map.entry("tokengate.auth.failed-attempts-per-minute", "10"),
-                Map.entry("tokengate.auth.trusted-proxies", "1"),
-                Map.entry("tokengate.auth.client-address-header", "forwarded")));
+        Binder binder = binder(EVERY_SETTING);
 
-        assertThat(properties)
-                .isEqualTo(new AuthProperties(
-                        "session:",
-                        TokenHashing.NONE,
-                        List.of("Bearer"),
-                        "X-Auth-User",
-                        "X-Auth-Scopes",
-                        true,
-                        Duration.ofMillis(250),
-                        Duration.ofSeconds(30),
-                        10,
-                        1,
-                        ClientAddressHeader.FORWARDED));
+        assertThat(bind(binder, RedisUseProperties.class))
+                .isEqualTo(new RedisUseProperties("session:", Duration.ofMillis(250)));
+        assertThat(bind(binder, TokenStoreProperties.class))
+                .isEqualTo(new TokenStoreProperties(TokenHashing.NONE, Duration.ofSeconds(30)));
+        assertThat(bind(binder, AuthProperties.class))
+                .isEqualTo(new AuthProperties(List.of("Bearer"), "X-Auth-User", "X-Auth-Scopes", true));
+        assertThat(bind(binder, GuardProperties.class)).isEqualTo(new GuardProperties(10));
+        assertThat(bind(binder, ClientAddressProperties.class))
+                .isEqualTo(new ClientAddressProperties(1, ClientAddressHeader.FORWARDED));
     }
 
     @Test
     void nonsensicalSettingsStopStartupWithTheirPropertyName() {
-        assertThatThrownBy(() -> bind(Map.of("tokengate.auth.user-header", "X User")))
+        assertThatThrownBy(() -> bind(binder(Map.of("tokengate.auth.user-header", "X User")), AuthProperties.class))
                 .isInstanceOf(BindException.class)
                 .rootCause()
                 .hasMessageContaining("tokengate.auth.user-header");
-        assertThatThrownBy(() -> bind(Map.of("tokengate.auth.redis-timeout", "0s")))
+        assertThatThrownBy(() -> bind(binder(Map.of("tokengate.auth.redis-timeout", "0s")), RedisUseProperties.class))
                 .rootCause()
                 .hasMessageContaining("tokengate.auth.redis-timeout");
-        assertThatThrownBy(() -> bind(Map.of("tokengate.auth.stale-if-unavailable", "0s")))
+        assertThatThrownBy(() ->
+                        bind(binder(Map.of("tokengate.auth.stale-if-unavailable", "0s")), TokenStoreProperties.class))
                 .rootCause()
                 .hasMessageContaining("tokengate.auth.stale-if-unavailable");
-        assertThatThrownBy(() -> bind(Map.of("tokengate.auth.scopes-header", "x-user-id")))
+        assertThatThrownBy(
+                        () -> bind(binder(Map.of("tokengate.auth.scopes-header", "x-user-id")), AuthProperties.class))
                 .rootCause()
                 .hasMessageContaining("must differ");
+        assertThatThrownBy(() ->
+                        bind(binder(Map.of("tokengate.auth.failed-attempts-per-minute", "-1")), GuardProperties.class))
+                .rootCause()
+                .hasMessageContaining("tokengate.auth.failed-attempts-per-minute");
+        assertThatThrownBy(() ->
+                        bind(binder(Map.of("tokengate.auth.trusted-proxies", "-1")), ClientAddressProperties.class))
+                .rootCause()
+                .hasMessageContaining("tokengate.auth.trusted-proxies");
     }
 
-    private static AuthProperties bind(Map<String, String> properties) {
-        return new Binder(new MapConfigurationPropertySource(properties))
-                .bindOrCreate(AuthProperties.PREFIX, AuthProperties.class);
+    private static Binder binder(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties));
+    }
+
+    private static <T> T bind(Binder binder, Class<T> type) {
+        return binder.bindOrCreate("tokengate.auth", type);
     }
 }

@@ -130,7 +130,7 @@ class FailedAttemptGuardIntegrationTest {
 
         client = "192.0.2.250";
         get(first, TestTokens.newToken()).expectStatus().isUnauthorized();
-        assertThat(tokens.redis().exists(FailedAttemptGuard.KEY_PREFIX + client))
+        assertThat(tokens.redis().exists(TestTokens.KEYS.failedAttempts(client)))
                 .isOne();
     }
 
@@ -182,10 +182,10 @@ class FailedAttemptGuardIntegrationTest {
                     "X-Forwarded-For: " + client);
         }
 
-        assertThat(tokens.redis().get(FailedAttemptGuard.KEY_PREFIX + client)).isEqualTo(String.valueOf(LIMIT + 1));
-        assertThat(tokens.exists(FailedAttemptGuard.KEY_PREFIX + "203.0.113.66"))
+        assertThat(tokens.redis().get(TestTokens.KEYS.failedAttempts(client))).isEqualTo(String.valueOf(LIMIT + 1));
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts("203.0.113.66")))
                 .isFalse();
-        assertThat(tokens.exists(FailedAttemptGuard.KEY_PREFIX + "127.0.0.1")).isFalse();
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts("127.0.0.1"))).isFalse();
 
         raw.get("/public/1", "X-Forwarded-For: 203.0.113.66", "X-Forwarded-For: " + client);
         assertThat(upstream.lastRequest().header("X-Real-IP")).isEqualTo(client);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
+import dev.tokengate.support.TestTokens;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ class FailedAttemptGuardTest {
     private static final Duration WINDOW = Duration.ofSeconds(1);
     private static final TestRedis redis = TestRedis.shared();
     private static TestRedisConnection connection;
+    private static TestTokens tokens;
 
     private final AtomicLong nanos = new AtomicLong(System.nanoTime());
     private final Ticker clock = nanos::get;
@@ -25,16 +27,18 @@ class FailedAttemptGuardTest {
     @BeforeAll
     static void connect() {
         connection = TestRedisConnection.to(redis);
+        tokens = new TestTokens(redis);
     }
 
     @AfterAll
     static void disconnect() {
         connection.close();
+        tokens.close();
     }
 
     @Test
     void addressIsBlockedPastTheLimitForTheRestOfTheWindowOnly() {
-        FailedAttemptGuard guard = new FailedAttemptGuard(connection.shared(), 2, WINDOW, clock);
+        FailedAttemptGuard guard = new FailedAttemptGuard(connection.shared(), TestTokens.KEYS, 2, WINDOW, clock);
         String address = "198.51.100.7";
 
         assertThat(guard.recordFailure(address).block()).isZero();
@@ -53,10 +57,25 @@ class FailedAttemptGuardTest {
     @Test
     void failureToCountLeavesTheAddressUnblocked() {
         try (TestRedisConnection nowhere = TestRedisConnection.toNowhere()) {
-            FailedAttemptGuard guard = new FailedAttemptGuard(nowhere.shared(), 0, WINDOW, clock);
+            FailedAttemptGuard guard = new FailedAttemptGuard(nowhere.shared(), TestTokens.KEYS, 1, WINDOW, clock);
 
-            assertThat(guard.recordFailure("203.0.113.1").block()).isZero();
+            for (int i = 0; i < 3; i++) {
+                assertThat(guard.recordFailure("203.0.113.1").block()).isZero();
+            }
             assertThat(guard.secondsBlocked("203.0.113.1")).isZero();
         }
+    }
+
+    @Test
+    void guardWithALimitOfZeroIsOffCountingNothing() {
+        FailedAttemptGuard guard = new FailedAttemptGuard(connection.shared(), TestTokens.KEYS, 0, WINDOW, clock);
+        String address = "198.51.100.8";
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(guard.recordFailure(address).block()).isZero();
+        }
+
+        assertThat(guard.secondsBlocked(address)).isZero();
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts(address))).isFalse();
     }
 }

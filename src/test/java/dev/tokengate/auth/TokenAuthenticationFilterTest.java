@@ -3,6 +3,7 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
@@ -47,30 +48,20 @@ class TokenAuthenticationFilterTest {
     static void createFilter() {
         tokens = new TestTokens(redis);
         connection = TestRedisConnection.to(redis);
-        AuthProperties properties = new AuthProperties(
-                "auth:token:",
-                TokenHashing.SHA256,
-                List.of("Bearer", "Token"),
-                "X-User-Id",
-                "X-User-Scopes",
-                false,
-                Duration.ofMillis(500),
-                null,
-                0,
-                0,
-                ClientAddressHeader.X_FORWARDED_FOR);
+        AuthProperties properties = new AuthProperties(List.of("Bearer", "Token"), "X-User-Id", "X-User-Scopes", false);
         RedisTokenStore store = new RedisTokenStore(
                 connection.shared(),
-                "auth:token:",
+                TestTokens.KEYS,
                 TokenHashing.SHA256,
-                properties.redisTimeout(),
+                Duration.ofMillis(500),
                 new SimpleMeterRegistry());
         filter = new TokenAuthenticationFilter(
                 properties,
                 store,
                 new AuthFailureWriter(
                         new ProblemResponseWriter(JsonMapper.builder().build())),
-                null,
+                new FailedAttemptGuard(
+                        connection.shared(), TestTokens.KEYS, 0, Duration.ofMinutes(1), Ticker.systemTicker()),
                 new ClientAddresses(0, ClientAddressHeader.X_FORWARDED_FOR),
                 new SimpleMeterRegistry());
     }

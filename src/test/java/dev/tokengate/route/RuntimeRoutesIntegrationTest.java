@@ -37,7 +37,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     }
 
     private static long subscribers() {
-        return tokens.redis().pubsubNumsub(RouteChangeBroadcaster.CHANNEL).get(RouteChangeBroadcaster.CHANNEL);
+        return tokens.redis().pubsubNumsub(TestTokens.KEYS.routesChannel()).get(TestTokens.KEYS.routesChannel());
     }
 
     @AfterAll
@@ -104,7 +104,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     @Test
     void anEntryThatIsNotARouteDefinitionIsSkippedAndTheOthersStillServe() {
         String id = routeId("beside-junk");
-        String junk = RedisRouteDefinitions.KEY_PREFIX + routeId("junk");
+        String junk = TestTokens.KEYS.route(routeId("junk"));
         tokens.redis().set(junk, "{not json");
         try {
             addRoute(id, "{\"auth\":\"none\"}");
@@ -159,7 +159,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     @Test
     void instancesReadTheirRoutesAgainAfterReconnectingToRedis() {
         String id = routeId("reconnect");
-        String key = RedisRouteDefinitions.KEY_PREFIX + id;
+        String key = TestTokens.KEYS.route(id);
         tokens.redis().set(key, definition(id, "{\"auth\":\"none\"}"));
         try {
             get(client, "/" + id + "/x", null).expectStatus().isNotFound();

@@ -2,7 +2,6 @@ package dev.tokengate.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokengate.auth.FailedAttemptGuard;
 import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.RecordingUpstream;
@@ -68,11 +67,11 @@ class ClientAddressIntegrationTest {
 
         assertThat(refused.status()).isEqualTo(429);
         assertThat(neighbour.status()).isEqualTo(401);
-        assertThat(tokens.exists(FailedAttemptGuard.KEY_PREFIX + "198.51.100.20"))
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts("198.51.100.20")))
                 .isTrue();
-        assertThat(tokens.exists(FailedAttemptGuard.KEY_PREFIX + "203.0.113.66"))
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts("203.0.113.66")))
                 .isFalse();
-        assertThat(tokens.exists(FailedAttemptGuard.KEY_PREFIX + "192.0.2.1")).isFalse();
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts("192.0.2.1"))).isFalse();
         assertThat(upstream.requestCount()).isZero();
 
         raw.get("/public/1", proxied[0], proxied[1]);
@@ -92,7 +91,7 @@ class ClientAddressIntegrationTest {
                 "X-Forwarded-For: 203.0.113.67");
         raw.get("/public/1", "Forwarded: for=203.0.113.66", "Forwarded: for=\"[2001:db8::7]:4711\";proto=https");
 
-        assertThat(tokens.exists(FailedAttemptGuard.KEY_PREFIX + "2001:db8::7")).isTrue();
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts("2001:db8::7"))).isTrue();
         assertThat(upstream.lastRequest().header("X-Real-IP")).isEqualTo("2001:db8::7");
         assertThat(upstream.lastRequest().header("X-Forwarded-For")).isEqualTo("2001:db8::7, 127.0.0.1");
         assertThat(upstream.lastRequest().hasHeader("Forwarded")).isFalse();

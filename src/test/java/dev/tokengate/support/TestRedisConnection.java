@@ -1,6 +1,6 @@
 package dev.tokengate.support;
 
-import dev.tokengate.token.SharedRedisConnection;
+import dev.tokengate.redis.SharedRedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 

@@ -1,5 +1,6 @@
 package dev.tokengate.support;
 
+import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.token.TokenHashing;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
@@ -25,6 +26,9 @@ import java.util.regex.Pattern;
 public final class TestTokens implements AutoCloseable {
 
     public static final String DEFAULT_PREFIX = "auth:token:";
+
+    /** The gateway's key names with the default prefix. */
+    public static final RedisKeys KEYS = new RedisKeys(DEFAULT_PREFIX);
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -2,6 +2,7 @@ package dev.tokengate.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
@@ -26,11 +27,7 @@ class RedisTokenStoreTest {
         tokens = new TestTokens(redis);
         connection = TestRedisConnection.to(redis);
         store = new RedisTokenStore(
-                connection.shared(),
-                TestTokens.DEFAULT_PREFIX,
-                TokenHashing.SHA256,
-                TIMEOUT,
-                new SimpleMeterRegistry());
+                connection.shared(), TestTokens.KEYS, TokenHashing.SHA256, TIMEOUT, new SimpleMeterRegistry());
     }
 
     @AfterAll
@@ -100,7 +97,7 @@ class RedisTokenStoreTest {
         String token = TestTokens.newToken();
         tokens.store("session:" + token, "dave", "profile");
         RedisTokenStore rawStore = new RedisTokenStore(
-                connection.shared(), "session:", TokenHashing.NONE, TIMEOUT, new SimpleMeterRegistry());
+                connection.shared(), new RedisKeys("session:"), TokenHashing.NONE, TIMEOUT, new SimpleMeterRegistry());
 
         StepVerifier.create(rawStore.lookup(token))
                 .expectNext(new TokenRecord("dave", "profile"))
@@ -111,11 +108,7 @@ class RedisTokenStoreTest {
     void unreachableRedisIsAnErrorWithinTheTimeout() {
         try (TestRedisConnection nowhere = TestRedisConnection.toNowhere()) {
             RedisTokenStore unreachable = new RedisTokenStore(
-                    nowhere.shared(),
-                    TestTokens.DEFAULT_PREFIX,
-                    TokenHashing.SHA256,
-                    TIMEOUT,
-                    new SimpleMeterRegistry());
+                    nowhere.shared(), TestTokens.KEYS, TokenHashing.SHA256, TIMEOUT, new SimpleMeterRegistry());
 
             StepVerifier.create(unreachable.lookup(TestTokens.newToken()))
                     .expectError(TokenStoreUnavailableException.class)

@@ -1,6 +1,5 @@
-package dev.tokengate.token;
+package dev.tokengate.redis;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,8 +8,6 @@ import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 /**
  * The one Redis connection that every token lookup shares, opened before the server takes traffic.
@@ -23,8 +20,6 @@ public class SharedRedisConnection implements SmartLifecycle {
 
     /** Before the web server starts (its phase is {@code DEFAULT_PHASE - 1024}) and after it stops. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
-
-    static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(SharedRedisConnection.class);
 
@@ -52,9 +47,7 @@ public class SharedRedisConnection implements SmartLifecycle {
             connection.set(connectionFactory.getReactiveConnection());
         } catch (RuntimeException e) {
             log.warn("Redis is not reachable ({}); requests that need a token get 503 until it is", e.getMessage());
-            retries = Mono.fromCallable(connectionFactory::getReactiveConnection)
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, RETRY_DELAY))
+            retries = RetryForever.open("Redis connection", connectionFactory::getReactiveConnection)
                     .subscribe(this::connected);
         }
     }

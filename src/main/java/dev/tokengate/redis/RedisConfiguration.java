@@ -1,11 +1,9 @@
-package dev.tokengate.token;
+package dev.tokengate.redis;
 
-import dev.tokengate.auth.AuthProperties;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.resource.Delay;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
@@ -15,8 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
+/** The Redis connection every part of the gateway shares, how Lettuce behaves on it, and what health reports of it. */
 @Configuration(proxyBeanMethods = false)
-class TokenStoreConfiguration {
+class RedisConfiguration {
 
     /** Ceiling of Lettuce's reconnect backoff (its default is 30 s): tokens validate again soon after Redis returns. */
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
@@ -30,19 +29,13 @@ class TokenStoreConfiguration {
     }
 
     @Bean
-    RedisTokenStore redisTokenStore(
-            SharedRedisConnection connection, AuthProperties properties, MeterRegistry meterRegistry) {
-        return new RedisTokenStore(
-                connection,
-                properties.keyPrefix(),
-                properties.tokenHashing(),
-                properties.redisTimeout(),
-                meterRegistry);
+    RedisKeys redisKeys(RedisUseProperties properties) {
+        return new RedisKeys(properties.keyPrefix());
     }
 
     /** Named so that it takes the place of Spring Boot's own Redis health indicator. */
     @Bean
-    RedisHealthIndicator redisHealthIndicator(SharedRedisConnection connection, AuthProperties properties) {
+    RedisHealthIndicator redisHealthIndicator(SharedRedisConnection connection, RedisUseProperties properties) {
         return new RedisHealthIndicator(connection, properties.redisTimeout());
     }
 
@@ -73,9 +66,12 @@ class TokenStoreConfiguration {
         };
     }
 
-    /** Every command this gateway sends is a token lookup or a health check: both are bounded by redis-timeout. */
+    /**
+     * Every command on the shared connection is bounded by redis-timeout: token lookups, the guard's counting, health
+     * checks, the admin API and runtime routes. No request should wait longer on a Redis that does not answer.
+     */
     @Bean
-    LettuceClientConfigurationBuilderCustomizer commandTimeoutFromRedisTimeout(AuthProperties properties) {
+    LettuceClientConfigurationBuilderCustomizer commandTimeoutFromRedisTimeout(RedisUseProperties properties) {
         return builder -> builder.commandTimeout(properties.redisTimeout());
     }
 

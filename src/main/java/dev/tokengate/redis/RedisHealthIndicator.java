@@ -1,4 +1,4 @@
-package dev.tokengate.token;
+package dev.tokengate.redis;
 
 import java.time.Duration;
 import org.springframework.boot.health.contributor.Health;

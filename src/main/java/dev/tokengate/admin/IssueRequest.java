@@ -1,0 +1,71 @@
+package dev.tokengate.admin;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.tokengate.http.HttpTokens;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The body of {@code POST /admin/tokens}, as Spring's Jackson codec binds it.
+ *
+ * @param user whose token it is
+ * @param scopes space-separated scopes; none when absent
+ * @param ttl an ISO-8601 duration; {@code tokengate.admin.default-ttl} when absent
+ * @param unknown every other field, which makes the request invalid: a misspelt {@code scope} must not silently issue
+ *     a token without scopes
+ */
+record IssueRequest(
+        String user,
+        String scopes,
+        Duration ttl,
+        @JsonAnySetter Map<String, Object> unknown) {
+
+    static final int MAX_USER_LENGTH = 256;
+
+    static final String SHAPE = "Body must be a JSON object with 'user', optional 'scopes' and 'ttl'.";
+    static final String INVALID_USER =
+            "'user' must be 1 to " + MAX_USER_LENGTH + " visible ASCII characters without spaces.";
+    static final String INVALID_SCOPES = "'scopes' must be a string of space-separated visible ASCII words.";
+    static final String INVALID_TTL = "'ttl' must be an ISO-8601 duration such as PT24H.";
+
+    /** What to tell the client when {@code field} could not be read as its type. */
+    static String problemWith(String field) {
+        return switch (field) {
+            case "user" -> INVALID_USER;
+            case "scopes" -> INVALID_SCOPES;
+            case "ttl" -> INVALID_TTL;
+            default -> SHAPE;
+        };
+    }
+
+    /** A user id the admin API accepts, in a body or in a path. */
+    static boolean isValidUser(String user) {
+        return user != null && user.length() <= MAX_USER_LENGTH && HttpTokens.isVisibleAscii(user);
+    }
+
+    /** This request with its defaults applied; a 400 naming the first thing wrong with it otherwise. */
+    IssueRequest checked(AdminProperties properties) {
+        if (unknown != null && !unknown.isEmpty()) {
+            throw badRequest("Unknown field '" + unknown.keySet().iterator().next() + "'.");
+        }
+        if (!isValidUser(user)) {
+            throw badRequest(INVALID_USER);
+        }
+        String words = scopes == null ? "" : scopes.trim();
+        if (!HttpTokens.isPrintableAscii(words)) {
+            throw badRequest(INVALID_SCOPES);
+        }
+        Duration lifetime = ttl == null ? properties.defaultTtl() : ttl;
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(properties.maxTtl()) > 0) {
+            throw badRequest(
+                    "'ttl' must be positive and at most " + properties.maxTtl() + " (tokengate.admin.max-ttl).");
+        }
+        return new IssueRequest(user, words, lifetime, Map.of());
+    }
+
+    static ResponseStatusException badRequest(String detail) {
+        return new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.tokengate.redis;
+
+/**
+ * Every Redis key, hash field and channel the gateway reads or writes, named here and nowhere else. Only the token key
+ * prefix is configurable ({@code tokengate.auth.key-prefix}); the defaults are those of every earlier release, so data
+ * already in Redis keeps working. The README lists them all with the ACL they need.
+ */
+public final class RedisKeys {
+
+    public static final String DEFAULT_TOKEN_PREFIX = "auth:token:";
+
+    /** The fields of a token's hash: whose token it is, and its space-separated scopes. */
+    public static final String USER_FIELD = "user";
+
+    public static final String SCOPES_FIELD = "scopes";
+
+    static final String USER_INDEX_PREFIX = "auth:user:";
+    static final String USER_INDEX_SUFFIX = ":tokens";
+    static final String FAILED_ATTEMPTS_PREFIX = "auth:failed:";
+
+    /** Spring Cloud Gateway's own {@code RedisRouteDefinitionRepository} uses the same, so either reads the other. */
+    static final String ROUTE_PREFIX = "routedefinition_";
+
+    static final String ROUTES_CHANNEL = "tokengate:routes:refreshed";
+
+    private final String tokenPrefix;
+
+    public RedisKeys(String tokenPrefix) {
+        this.tokenPrefix = tokenPrefix;
+    }
+
+    /** What every token key starts with; also the prefix Redis tracks for the near cache. */
+    public String tokenPrefix() {
+        return tokenPrefix;
+    }
+
+    /** The hash of one token: {@code <prefix><token, hashed as configured>}. */
+    public String token(String hashedToken) {
+        return tokenPrefix + hashedToken;
+    }
+
+    /** The set of a user's token hashes, kept by the admin API. */
+    public String userTokens(String user) {
+        return USER_INDEX_PREFIX + user + USER_INDEX_SUFFIX;
+    }
+
+    /** The counter of a client address's invalid-token attempts in the current window. */
+    public String failedAttempts(String clientAddress) {
+        return FAILED_ATTEMPTS_PREFIX + clientAddress;
+    }
+
+    /** A runtime route's JSON definition. */
+    public String route(String routeId) {
+        return ROUTE_PREFIX + routeId;
+    }
+
+    /** A {@code SCAN MATCH} pattern of every runtime route. */
+    public String routePattern() {
+        return ROUTE_PREFIX + "*";
+    }
+
+    /** Where an instance announces that it changed the routes. */
+    public String routesChannel() {
+        return ROUTES_CHANNEL;
+    }
+}

@@ -105,6 +105,8 @@ scenario 4 "gateway, token check, near cache" "http://127.0.0.1:$GATEWAY_PORT/ap
 scenario 5 "gateway, no token (401)" "http://127.0.0.1:$GATEWAY_PORT/api/x" "" no no
 scenario 6 "gateway, unknown tokens (401, negative cache)" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/unknown.txt" no yes
 HEAP_CACHED=$(heap_used "$GATEWAY_PID")
+log "revocation latency: 200 near-cached tokens deleted one by one"
+REVOCATION=$(java bench/BenchRedis.java revocation "$REDIS_PORT" "http://127.0.0.1:$GATEWAY_PORT/api/x" 200)
 stop_gateway
 
 log "gateway without the cache"
@@ -138,6 +140,7 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
   echo
   echo "- machine: $(nproc) cores, $CPU_MODEL, $JDK"
   echo "- load: wrk $THREADS threads, $CONNECTIONS connections, ${SECONDS_PER_SCENARIO}s per scenario after ${WARMUP_SECONDS}s of discarded warm-up (and ${JVM_WARMUP_SECONDS}s after each gateway start); $TOKENS seeded tokens, one picked at random per request"
+  echo "- revocation, time from Redis confirming DEL to the gateway's first 401 (idle gateway, near cache on): $REVOCATION"
   echo "- gateway heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults}"
   echo "- everything (wrk, nginx, Redis, the gateway) shares the machine over loopback; CPU µs/req counts the gateway process only"
 } >"$RESULT"

@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts every token check by route and outcome: {@code tokengate.auth.requests{outcome, route}}, exported to
- * Prometheus as {@code tokengate_auth_requests_total}. Outcomes: ok, missing, malformed, invalid, forbidden,
- * unavailable. Public routes are not counted: nothing is checked there.
+ * Prometheus as {@code tokengate_auth_requests_total}. Outcomes: ok, and each {@link AuthFailure} in lower case
+ * (missing, malformed, invalid, forbidden, unavailable, too_many_attempts). Public routes are not counted: nothing is
+ * checked there.
  */
 final class AuthMetrics {
 

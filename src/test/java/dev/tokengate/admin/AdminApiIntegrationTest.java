@@ -181,6 +181,15 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
         assertThat(tokens.redis().exists("auth:user:" + user + ":tokens")).isZero();
     }
 
+    /** Jackson's usual reading of JSON scalars, as the README says: a number user is its text, a number ttl seconds. */
+    @Test
+    void numbersAreReadAsJacksonReadsThem() {
+        Map<String, Object> issued = issue("{\"user\":4242,\"ttl\":3600}");
+
+        assertThat(issued).containsEntry("user", "4242");
+        assertThat(tokens.redis().pttl("auth:token:" + issued.get("hash"))).isBetween(3_590_000L, 3_600_000L);
+    }
+
     /** Every refusal of the admin API is the gateway's one problem shape, with the request's path as instance. */
     @Test
     void refusalsOfPathsAndIntrospectionAreProblemsWithTheirInstance() {

@@ -291,18 +291,8 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
                 "/admin/tokens");
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> issue(String body) {
-        return admin().post()
-                .uri("/admin/tokens")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        return TestAdmin.issue(management, body);
     }
 
     private WebTestClient admin() {

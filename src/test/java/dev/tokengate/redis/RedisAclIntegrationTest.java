@@ -93,16 +93,8 @@ class RedisAclIntegrationTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> gateway.bean(InvalidationTracker.class).isTracking());
 
-        Map<?, ?> issued = admin.post()
-                .uri("/admin/tokens")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"user\":\"acl-user\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}")
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        Map<String, Object> issued = TestAdmin.issue(
+                gateway.management(), "{\"user\":\"acl-user\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}");
         String token = (String) issued.get("token");
         NearCacheProbe.untilCached(gateway.client(), meters, token);
         admin.get()

@@ -1,6 +1,8 @@
 package dev.tokengate.support;
 
+import java.util.Map;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The admin credential of the tests that configure one, and a management client that presents it. */
@@ -31,6 +33,22 @@ public final class TestAdmin {
                 .exchange()
                 .expectStatus()
                 .isUnauthorized();
+    }
+
+    /** {@code POST /admin/tokens} with {@code body}, expecting 201: the issued token's JSON answer. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> issue(WebTestClient management, String body) {
+        return client(management)
+                .post()
+                .uri("/admin/tokens")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     public static WebTestClient client(WebTestClient management) {

@@ -138,16 +138,8 @@ class RedisClusterIntegrationTest {
         WebTestClient admin = TestAdmin.client(gateway.management());
         List<String> issued = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            issued.add(admin.post()
-                    .uri("/admin/tokens")
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue("{\"user\":\"carla\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}")
-                    .exchange()
-                    .expectStatus()
-                    .isCreated()
-                    .expectBody(Map.class)
-                    .returnResult()
-                    .getResponseBody()
+            issued.add(TestAdmin.issue(
+                            gateway.management(), "{\"user\":\"carla\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}")
                     .get("token")
                     .toString());
         }

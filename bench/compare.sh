@@ -19,6 +19,8 @@ UPSTREAM_PORT=${BENCH_UPSTREAM_PORT:-17081}
 PORT_A=17080
 PORT_B=17090
 GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+# Extra properties for both gateways, e.g. "--tokengate.cache.enabled=false" to compare the uncached token check.
+read -r -a GATEWAY_ARGS <<<"${BENCH_GATEWAY_ARGS:-}"
 
 JAR_A=$(realpath "$JAR_A")
 JAR_B=$(realpath "$JAR_B")
@@ -33,9 +35,9 @@ require_packages
 start_redis
 java bench/BenchRedis.java seed "$REDIS_PORT" "$TOKENS" "$WORK/valid.txt" "$WORK/unknown.txt"
 start_upstream
-start_gateway_jar "$JAR_A" "$PORT_A" "$((PORT_A + 2))"
+start_gateway_jar "$JAR_A" "$PORT_A" "$((PORT_A + 2))" "${GATEWAY_ARGS[@]}"
 PID_A=$GATEWAY_PID
-start_gateway_jar "$JAR_B" "$PORT_B" "$((PORT_B + 2))"
+start_gateway_jar "$JAR_B" "$PORT_B" "$((PORT_B + 2))" "${GATEWAY_ARGS[@]}"
 PID_B=$GATEWAY_PID
 
 # Until the JIT has compiled every scenario's path in both: shorter, and the first rounds still measure compilation.
@@ -78,4 +80,4 @@ for scenario in "public route|/public/x|" "token check, near cache|/api/x|$WORK/
   echo "| $name | ${a[*]} | ${b[*]} | $ma | $mb | $(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.2f", b / a }') |"
 done
 echo
-echo "A: $JAR_A; B: $JAR_B; $ROUNDS rounds of ${SECONDS_PER_ROUND}s per scenario, wrk $THREADS threads, $CONNECTIONS connections; $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "A: $JAR_A; B: $JAR_B; $ROUNDS rounds of ${SECONDS_PER_ROUND}s per scenario, wrk $THREADS threads, $CONNECTIONS connections${BENCH_GATEWAY_ARGS:+; both gateways with $BENCH_GATEWAY_ARGS}; $(nproc) cores, $(java -version 2>&1 | head -1)"

@@ -41,12 +41,25 @@ public final class HttpTokens {
 
     /** Printable ASCII only, possibly empty: a raw request path, a list of scopes. */
     public static boolean isPrintableAscii(String value) {
-        return value.chars().allMatch(c -> isPrintableAscii((char) c));
+        for (int i = 0; i < value.length(); i++) {
+            if (!isPrintableAscii(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One or more visible ASCII characters, no space: a user id, a bearer token. */
     public static boolean isVisibleAscii(String value) {
-        return !value.isEmpty() && value.chars().allMatch(c -> isVisibleAscii((char) c));
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (!isVisibleAscii(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -54,7 +67,13 @@ public final class HttpTokens {
      * that would split it, no bytes a proxy would mangle.
      */
     public static boolean isSafeFieldValue(String value) {
-        return value.chars().allMatch(c -> c == '\t' || isPrintableAscii((char) c));
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\t' && !isPrintableAscii(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

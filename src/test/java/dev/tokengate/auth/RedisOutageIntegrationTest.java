@@ -22,8 +22,13 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** The gateway fails closed when Redis cannot answer, answers fast, and recovers by itself. */
 class RedisOutageIntegrationTest extends GatewayIntegrationTest {
 
-    /** {@code tokengate.auth.redis-timeout} (500 ms by default) plus room for a loaded 2-core build machine. */
-    private static final Duration ANSWER_BOUND = Duration.ofMillis(1500);
+    /**
+     * {@code tokengate.auth.redis-timeout} (500 ms) plus ample room for a loaded 2-core build machine; still half of
+     * {@link #STALL}, so a request that waited for a stalled Redis instead of timing out fails the test.
+     */
+    private static final Duration ANSWER_BOUND = Duration.ofMillis(2500);
+
+    private static final Duration STALL = Duration.ofSeconds(5);
 
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
 
@@ -115,7 +120,7 @@ class RedisOutageIntegrationTest extends GatewayIntegrationTest {
         try (ConcurrentTraffic traffic = ConcurrentTraffic.start(port, "/orders/1", valid, unknownTokens(5), 4)) {
             awaitAnswers(traffic, HttpStatus.OK, 50);
 
-            tokens.sleepServer(Duration.ofSeconds(3));
+            tokens.sleepServer(STALL);
             awaitAnswers(traffic, HttpStatus.SERVICE_UNAVAILABLE, 8);
             int okBefore = count(traffic.exchanges(), HttpStatus.OK);
             awaitAnswers(traffic, HttpStatus.OK, okBefore + 50);

@@ -1,0 +1,165 @@
+package dev.tokengate.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Refuses, before anything starts, settings the gateway would otherwise silently ignore: a {@code tokengate.*} key
+ * that no setting has (a typo such as {@code redis-timout}: the default would apply unnoticed), and routes under the
+ * legacy prefix {@code spring.cloud.gateway.routes}, which Spring Cloud Gateway 5 no longer reads (every request would
+ * get 404). The known keys are those of the configuration metadata the build generates from the properties records,
+ * so a new setting needs nothing here. Every spelling Spring Boot accepts is checked in its canonical form, whether it
+ * comes from YAML, the command line or an environment variable.
+ */
+public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
+
+    static final String METADATA = "META-INF/spring-configuration-metadata.json";
+    static final String PREFIX = "tokengate";
+    static final ConfigurationPropertyName LEGACY_ROUTES = ConfigurationPropertyName.of("spring.cloud.gateway.routes");
+
+    /** A suggestion only when the nearest key is this close: further away, it would be a guess. */
+    private static final int MAX_SUGGESTION_DISTANCE = 4;
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Set<String> known = knownKeys();
+        List<String> mistakes = new ArrayList<>();
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source instanceof IterableConfigurationPropertySource iterable) {
+                iterable.stream().forEach(name -> check(source, name, known, mistakes));
+            }
+        }
+        if (!mistakes.isEmpty()) {
+            throw new InvalidSettingsException(List.copyOf(new TreeSet<>(mistakes)));
+        }
+    }
+
+    private static void check(
+            ConfigurationPropertySource source, ConfigurationPropertyName name, Set<String> known, List<String> out) {
+        if (LEGACY_ROUTES.isAncestorOf(name)) {
+            out.add("Routes under the legacy prefix 'spring.cloud.gateway.routes' (" + origin(source, name)
+                    + ") are not read by Spring Cloud Gateway 5: move them to"
+                    + " 'spring.cloud.gateway.server.webflux.routes'.");
+            return;
+        }
+        if (name.getNumberOfElements() == 0
+                || !PREFIX.equals(name.getElement(0, ConfigurationPropertyName.Form.DASHED))) {
+            return;
+        }
+        String key = withoutIndexes(name);
+        boolean fromEnvironmentVariable = source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource;
+        if (!known.contains(key) && !(fromEnvironmentVariable && knownAsEnvironmentVariable(key, known))) {
+            out.add("Unknown setting '" + key + "' (" + origin(source, name) + "): " + suggestion(key, known));
+        }
+    }
+
+    /**
+     * {@code TOKENGATE_AUTH_REDISTIMEOUT} (Spring Boot's form: dashes dropped) and {@code TOKENGATE_AUTH_REDIS_TIMEOUT}
+     * (underscores for dashes) both set {@code tokengate.auth.redis-timeout}: compared without dots and dashes.
+     */
+    private static boolean knownAsEnvironmentVariable(String key, Set<String> known) {
+        String letters = lettersOnly(key);
+        return known.stream().anyMatch(candidate -> lettersOnly(candidate).equals(letters));
+    }
+
+    private static String lettersOnly(String key) {
+        return key.replace(".", "").replace("-", "");
+    }
+
+    /** {@code tokengate.auth.schemes[0]} is the key {@code tokengate.auth.schemes}. */
+    private static String withoutIndexes(ConfigurationPropertyName name) {
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < name.getNumberOfElements(); i++) {
+            if (!name.isNumericIndex(i)) {
+                key.append(key.isEmpty() ? "" : ".").append(name.getElement(i, ConfigurationPropertyName.Form.DASHED));
+            }
+        }
+        return key.toString();
+    }
+
+    private static String origin(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        ConfigurationProperty property = source.getConfigurationProperty(name);
+        return property != null && property.getOrigin() != null
+                ? "from " + property.getOrigin()
+                : "from " + source.getUnderlyingSource();
+    }
+
+    private static String suggestion(String key, Set<String> known) {
+        return known.stream()
+                .min(Comparator.comparingInt(candidate -> distance(key, candidate)))
+                .filter(nearest -> distance(key, nearest) <= MAX_SUGGESTION_DISTANCE)
+                .map(nearest -> "did you mean '" + nearest + "'?")
+                .orElse("no setting has this name; the README's Configuration section lists them all.");
+    }
+
+    /** Levenshtein distance: the fewest single-character edits that turn one key into the other. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /** Every {@code tokengate.*} key of every configuration metadata file on the class path. */
+    static Set<String> knownKeys() {
+        Set<String> known = new TreeSet<>();
+        JsonMapper json = JsonMapper.builder().build();
+        try {
+            for (URL file :
+                    Collections.list(SettingsCheck.class.getClassLoader().getResources(METADATA))) {
+                try (InputStream metadata = file.openStream()) {
+                    for (JsonNode property : json.readTree(metadata).path("properties")) {
+                        String name = property.path("name").asString("");
+                        if (name.startsWith(PREFIX + ".")) {
+                            known.add(name);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (known.isEmpty()) {
+            throw new IllegalStateException("No " + METADATA + " lists the tokengate settings: the build generates it");
+        }
+        return known;
+    }
+
+    // After the config data (application.yml, profiles, the command line) is in the environment.
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.tokengate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokengate.TokengateApplication;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/**
+ * Settings the gateway would silently ignore stop it at startup, before anything is started, with one line naming
+ * the setting and where it came from. These runs need no Redis: they never get that far.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SettingsCheckTest {
+
+    @Test
+    void aMisspeltSettingStopsStartupNamingItWhereItCameFromAndTheNearestRealOne(CapturedOutput output) {
+        assertThatThrownBy(() -> start("--tokengate.auth.redis-timout=250ms"))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("Unknown setting 'tokengate.auth.redis-timout' (from \"tokengate.auth.redis-timout\" from"
+                        + " property source \"commandLineArgs\"): did you mean 'tokengate.auth.redis-timeout'?");
+        assertThat(output.getOut()).contains("APPLICATION FAILED TO START").contains("tokengate.auth.redis-timout");
+    }
+
+    @Test
+    void everyMisspeltSettingIsNamedAtOnce() {
+        assertThatThrownBy(() -> start(
+                        "--tokengate.auth.failed-attempts-per-minuet=5",
+                        "--tokengate.cache.tll=1m",
+                        "--tokengate.nope=1"))
+                .isInstanceOfSatisfying(
+                        InvalidSettingsException.class,
+                        failure -> assertThat(failure.mistakes())
+                                .hasSize(3)
+                                .anySatisfy(line -> assertThat(line)
+                                        .contains("'tokengate.auth.failed-attempts-per-minuet'")
+                                        .contains("did you mean 'tokengate.auth.failed-attempts-per-minute'?"))
+                                .anySatisfy(line -> assertThat(line)
+                                        .contains("'tokengate.cache.tll'")
+                                        .contains("'tokengate.cache.ttl'"))
+                                .anySatisfy(line -> assertThat(line)
+                                        .contains("'tokengate.nope'")
+                                        .contains("the README's Configuration section lists them all")));
+    }
+
+    /** Both spellings Spring Boot binds pass; a misspelt variable is named as it was set. */
+    @Test
+    void environmentVariablesAreCheckedAsSpringBootBindsThem() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment
+                .getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of(
+                                "TOKENGATE_AUTH_REDISTIMEOUT", "1s",
+                                "TOKENGATE_AUTH_REDIS_TIMEOUT", "1s",
+                                "TOKENGATE_ADMIN_TOKEN_SHA256", "as deploy/ and docker-compose.yml set it",
+                                "TOKENGATE_AUTH_REDIS_TIMOUT", "1s")));
+
+        assertThatThrownBy(() -> new SettingsCheck().postProcessEnvironment(environment, new SpringApplication()))
+                .isInstanceOfSatisfying(
+                        InvalidSettingsException.class,
+                        failure -> assertThat(failure.mistakes())
+                                .singleElement()
+                                .asString()
+                                .contains("TOKENGATE_AUTH_REDIS_TIMOUT")
+                                .contains("did you mean 'tokengate.auth.redis-timeout'?"));
+    }
+
+    @Test
+    void routesUnderTheLegacyPrefixStopStartupInsteadOfAnsweringEverything404() {
+        assertThatThrownBy(() -> start(
+                        "--spring.cloud.gateway.routes[0].id=orders",
+                        "--spring.cloud.gateway.routes[0].uri=http://localhost:9"))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("legacy prefix 'spring.cloud.gateway.routes'")
+                .hasMessageContaining("move them to 'spring.cloud.gateway.server.webflux.routes'");
+    }
+
+    @Test
+    void listsIndexesAndEveryRealSettingPass() {
+        StandardEnvironment environment = new StandardEnvironment();
+        Map<String, Object> every = new java.util.HashMap<>();
+        SettingsCheck.knownKeys().forEach(key -> every.put(key, "x"));
+        every.put("tokengate.auth.schemes[1]", "Token");
+        environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("all", every));
+
+        new SettingsCheck().postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(SettingsCheck.knownKeys()).contains("tokengate.auth.redis-timeout", "tokengate.cache.ttl");
+    }
+
+    /** A value of the wrong type is Spring Boot's to refuse; its report names the setting and the value. */
+    @Test
+    void aValueOfTheWrongTypeStopsStartupNamingTheSetting(CapturedOutput output) {
+        assertThatThrownBy(() -> start("--tokengate.auth.redis-timeout=abc"))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class);
+        assertThat(output.getOut())
+                .contains("APPLICATION FAILED TO START")
+                .contains("Failed to bind properties under 'tokengate.auth.redis-timeout'")
+                .contains("'abc' is not a valid duration");
+    }
+
+    @Test
+    void distanceCountsSingleCharacterEdits() {
+        assertThat(SettingsCheck.distance("redis-timout", "redis-timeout")).isEqualTo(1);
+        assertThat(SettingsCheck.distance("minuet", "minute")).isEqualTo(2);
+        assertThat(SettingsCheck.distance("", "abc")).isEqualTo(3);
+        assertThat(SettingsCheck.distance("same", "same")).isZero();
+    }
+
+    private static void start(String... args) {
+        SpringApplication application = new SpringApplication(TokengateApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setAdditionalProfiles("test");
+        application.run(args).close();
+    }
+}

@@ -26,6 +26,9 @@ import org.springframework.context.annotation.FilterType;
 public class TokengateApplication {
 
     public static void main(String[] args) {
+        if (CommandLineOptions.answered(args, System.out)) {
+            return;
+        }
         SpringApplication.run(TokengateApplication.class, args);
     }
 }

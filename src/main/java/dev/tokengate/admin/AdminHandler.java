@@ -4,6 +4,8 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tokengate.auth.BlockLifts;
+import dev.tokengate.http.HttpTokens;
 import dev.tokengate.problem.ProblemErrorWebExceptionHandler;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.StoredToken;
@@ -29,20 +31,26 @@ import tools.jackson.core.exc.StreamReadException;
  */
 final class AdminHandler {
 
+    /** The longest IPv6 text form, with a zone id to spare. */
+    static final int MAX_ADDRESS_LENGTH = 64;
+
     private final AdminProperties properties;
     private final TokenHashing hashing;
     private final TokenAdministration administration;
     private final RedisTokenStore tokens;
+    private final BlockLifts blockLifts;
 
     AdminHandler(
             AdminProperties properties,
             TokenHashing hashing,
             TokenAdministration administration,
-            RedisTokenStore tokens) {
+            RedisTokenStore tokens,
+            BlockLifts blockLifts) {
         this.properties = properties;
         this.hashing = hashing;
         this.administration = administration;
         this.tokens = tokens;
+        this.blockLifts = blockLifts;
     }
 
     /** The admin API's routes; {@link ManagementSecurityConfiguration} guards them. */
@@ -55,6 +63,7 @@ final class AdminHandler {
                                 .DELETE("/tokens/{hash}", handler::revoke)
                                 .GET("/users/{user}/tokens", handler::list)
                                 .DELETE("/users/{user}/tokens", handler::revokeAll)
+                                .DELETE("/blocks/{address}", handler::liftBlock)
                                 .route(
                                         path("/**"),
                                         request -> Mono.error(new ResponseStatusException(
@@ -99,6 +108,15 @@ final class AdminHandler {
         return validUser(request)
                 .flatMap(user -> administration.list(user).map(listed -> new UserTokens(user, listed)))
                 .flatMap(listed -> json(HttpStatus.OK, listed));
+    }
+
+    /** Lifts the brute-force block on a client address, on every instance: 204 whether or not it was blocked. */
+    Mono<ServerResponse> liftBlock(ServerRequest request) {
+        String address = request.pathVariable("address");
+        if (address.length() > MAX_ADDRESS_LENGTH || !HttpTokens.isVisibleAscii(address)) {
+            return Mono.error(IssueRequest.badRequest("Invalid client address."));
+        }
+        return blockLifts.lift(address).then(ServerResponse.noContent().build());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tokengate.admin;
 
+import dev.tokengate.auth.BlockLifts;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.TokenStoreProperties;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -22,8 +23,9 @@ public class AdminManagementConfiguration {
             AdminProperties properties,
             TokenStoreProperties storeProperties,
             TokenAdministration administration,
-            RedisTokenStore redisTokenStore) {
-        return AdminHandler.routes(
-                new AdminHandler(properties, storeProperties.tokenHashing(), administration, redisTokenStore));
+            RedisTokenStore redisTokenStore,
+            BlockLifts blockLifts) {
+        return AdminHandler.routes(new AdminHandler(
+                properties, storeProperties.tokenHashing(), administration, redisTokenStore, blockLifts));
     }
 }

@@ -41,6 +41,11 @@ class AuthConfiguration {
     }
 
     @Bean
+    BlockLifts blockLifts(SharedRedisConnection redis, RedisKeys keys, FailedAttemptGuard guard) {
+        return new BlockLifts(redis, keys, guard);
+    }
+
+    @Bean
     ClientAddresses clientAddresses(ClientAddressProperties properties) {
         return new ClientAddresses(properties.trustedProxies(), properties.clientAddressHeader());
     }

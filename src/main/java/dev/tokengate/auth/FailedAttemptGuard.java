@@ -64,6 +64,11 @@ public class FailedAttemptGuard {
         return left <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999));
     }
 
+    /** Forgets this instance's memory of a block on {@code address} (see {@link BlockLifts}). */
+    void forget(String address) {
+        blockedUntil.invalidate(address);
+    }
+
     /**
      * Counts one invalid-token attempt from {@code address} and returns the seconds it is now blocked for, 0 if not.
      * A failure to count is not the client's: it leaves the address unblocked.

@@ -22,6 +22,7 @@ public final class RedisKeys {
     static final String ROUTE_PREFIX = "routedefinition_";
 
     static final String ROUTES_CHANNEL = "tokengate:routes:refreshed";
+    static final String BLOCKS_LIFTED_CHANNEL = "tokengate:blocks:lifted";
 
     private final String tokenPrefix;
 
@@ -62,5 +63,10 @@ public final class RedisKeys {
     /** Where an instance announces that it changed the routes. */
     public String routesChannel() {
         return ROUTES_CHANNEL;
+    }
+
+    /** Where a lifted brute-force block is announced: the message is the client address. */
+    public String blocksLiftedChannel() {
+        return BLOCKS_LIFTED_CHANNEL;
     }
 }

@@ -1,12 +1,11 @@
 package dev.tokengate.route;
 
+import dev.tokengate.redis.RedisChannels;
 import dev.tokengate.redis.RedisKeys;
-import dev.tokengate.redis.RetryForever;
 import dev.tokengate.redis.SharedRedisConnection;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -36,6 +35,7 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     static final Duration RECONNECT_SETTLE_TIME = Duration.ofMillis(500);
 
     private final SharedRedisConnection redis;
+    private final String channelName;
     private final ByteBuffer channel;
     private final ApplicationEventPublisher events;
     private final EventBus redisEvents;
@@ -47,7 +47,8 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     public RouteChangeBroadcaster(
             SharedRedisConnection redis, RedisKeys keys, ApplicationEventPublisher events, EventBus redisEvents) {
         this.redis = redis;
-        this.channel = ByteUtils.getByteBuffer(keys.routesChannel());
+        this.channelName = keys.routesChannel();
+        this.channel = ByteUtils.getByteBuffer(channelName);
         this.events = events;
         this.redisEvents = redisEvents;
     }
@@ -70,14 +71,8 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     public void start() {
         // Lettuce subscribes again by itself after a reconnect; this retry covers a Redis that was down at startup.
         // Once subscribed, routes are read again: a change announced before then would otherwise be missed.
-        subscription = redis.connection()
-                .flatMapMany(connection -> connection.pubSubCommands().createSubscription())
-                .flatMap(subscription -> subscription
-                        .subscribe(channel.duplicate())
-                        .then(Mono.fromRunnable(this::refreshLocally))
-                        .thenMany(subscription.receive()))
-                .retryWhen(RetryForever.everySecond())
-                .subscribe(message -> refreshedElsewhere(decode(message.getMessage())));
+        subscription =
+                RedisChannels.messages(redis, channelName, this::refreshLocally).subscribe(this::refreshedElsewhere);
         // A change announced while this instance's subscription was down is lost: read the routes again once Redis
         // connections are back.
         reconnects = redisEvents
@@ -120,9 +115,5 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     @Override
     public int getPhase() {
         return SharedRedisConnection.PHASE + 1;
-    }
-
-    private static String decode(ByteBuffer buffer) {
-        return StandardCharsets.UTF_8.decode(buffer).toString();
     }
 }

@@ -2,14 +2,17 @@ package dev.tokengate.auth;
 
 import static dev.tokengate.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.NearCacheProbe;
 import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.RecordingUpstream;
+import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +43,8 @@ class FailedAttemptGuardIntegrationTest {
     static void startTwoGuardedInstances() {
         redis = TestRedis.startNew();
         tokens = new TestTokens(redis);
-        first = GatewayInstance.start(redis, "tokengate.auth.failed-attempts-per-minute=" + LIMIT, BEHIND_A_PROXY);
+        first = GatewayInstance.start(
+                redis, "tokengate.auth.failed-attempts-per-minute=" + LIMIT, BEHIND_A_PROXY, TestAdmin.PROPERTY);
         second = GatewayInstance.start(redis, "tokengate.auth.failed-attempts-per-minute=" + LIMIT, BEHIND_A_PROXY);
     }
 
@@ -94,6 +98,64 @@ class FailedAttemptGuardIntegrationTest {
 
         get(first, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         get(second, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    /** The admin API lifts a block on every instance, though each remembers it without asking Redis. */
+    @Test
+    void adminApiLiftsABlockOnEveryInstanceAtOnce() {
+        blockOnBothInstances();
+
+        TestAdmin.client(first.management())
+                .delete()
+                .uri("/admin/blocks/{address}", client)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts(client))).isFalse();
+        awaitLiftedOn(first);
+        awaitLiftedOn(second);
+    }
+
+    /** What the README tells ops to do by hand: delete the counter, then announce the address. */
+    @Test
+    void redisCliDeleteAndPublishLiftsABlockOnEveryInstance() {
+        blockOnBothInstances();
+
+        tokens.redis().del(TestTokens.KEYS.failedAttempts(client));
+        tokens.redis().publish(TestTokens.KEYS.blocksLiftedChannel(), client);
+
+        awaitLiftedOn(first);
+        awaitLiftedOn(second);
+    }
+
+    @Test
+    void liftingABlockNeedsTheAdminCredentialAndAnAddress() {
+        TestAdmin.assertNeedsAdminCredential(first.management(), "/admin/blocks/192.0.2.1");
+        assertProblem(
+                TestAdmin.client(first.management())
+                        .delete()
+                        .uri("/admin/blocks/" + "9".repeat(65))
+                        .exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                "Invalid client address.",
+                "/admin/blocks/" + "9".repeat(65));
+    }
+
+    private void blockOnBothInstances() {
+        for (int attempt = 1; attempt <= LIMIT; attempt++) {
+            get(first, TestTokens.newToken()).expectStatus().isUnauthorized();
+        }
+        get(first, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        get(second, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    /** The next unknown token is an ordinary 401 again (and counts as the first of a new window). */
+    private void awaitLiftedOn(GatewayInstance gateway) {
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> get(gateway, TestTokens.newToken()).expectStatus().isUnauthorized());
     }
 
     @Test

@@ -117,6 +117,8 @@ class RedisAclIntegrationTest {
         assertThat(tokens.redis().keys(TestTokens.KEYS.failedAttempts("*")))
                 .as("the guard counted the attempt; ACL LOG: %s", tokens.redis().aclLog())
                 .isNotEmpty();
+        admin.delete().uri("/admin/blocks/127.0.0.1").exchange().expectStatus().isNoContent();
+        assertThat(tokens.redis().keys(TestTokens.KEYS.failedAttempts("*"))).isEmpty();
         BearerRequests.get(gateway.client(), "/limited/1", token).expectStatus().isOk();
         assertThat(tokens.redis().keys("request_rate_limiter.*"))
                 .as("the rate limiter (which lets requests through when Redis refuses it) counted")

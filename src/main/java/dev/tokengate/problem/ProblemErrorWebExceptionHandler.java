@@ -41,6 +41,10 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         HttpStatusCode status = statusOf(error);
         logIfServerError(exchange, status, error);
         exchange.getResponse().getHeaders().clear();
+        if (RateLimitRefusal.is(error)) {
+            RateLimitRefusal.addHeaders(error, exchange.getResponse().getHeaders());
+            return writer.write(exchange, status, RateLimitRefusal.DETAIL, Map.of());
+        }
         return writer.write(exchange, status, detailOf(status, error), Map.of());
     }
 
@@ -65,6 +69,9 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
     private static HttpStatusCode statusOf(Throwable error) {
         if (error instanceof ResponseStatusException statusException) {
             return statusException.getStatusCode();
+        }
+        if (RateLimitRefusal.is(error)) {
+            return HttpStatus.TOO_MANY_REQUESTS;
         }
         // Redis could not do what an admin or route operation asked: an outage, not a bug.
         if (error instanceof DataAccessException

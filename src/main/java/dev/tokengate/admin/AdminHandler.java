@@ -80,7 +80,7 @@ final class AdminHandler {
         }
         return request.bodyToMono(IssueRequest.class)
                 .onErrorMap(ServerWebInputException.class, AdminHandler::unreadable)
-                .switchIfEmpty(Mono.error(() -> IssueRequest.badRequest(IssueRequest.SHAPE)))
+                .switchIfEmpty(Mono.error(() -> badRequest(IssueRequest.SHAPE)))
                 .map(issue -> issue.checked(properties))
                 .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.ttl()))
                 .flatMap(issued -> json(HttpStatus.CREATED, issued));
@@ -89,7 +89,7 @@ final class AdminHandler {
     Mono<ServerResponse> revoke(ServerRequest request) {
         String hash = request.pathVariable("hash");
         if (!TokenHashing.isSha256Hex(hash)) {
-            return Mono.error(IssueRequest.badRequest("A token hash is 64 lowercase hex digits."));
+            return Mono.error(badRequest("A token hash is 64 lowercase hex digits."));
         }
         return administration
                 .revoke(hash)
@@ -114,7 +114,7 @@ final class AdminHandler {
     Mono<ServerResponse> liftBlock(ServerRequest request) {
         String address = request.pathVariable("address");
         if (address.length() > MAX_ADDRESS_LENGTH || !HttpTokens.isVisibleAscii(address)) {
-            return Mono.error(IssueRequest.badRequest("Invalid client address."));
+            return Mono.error(badRequest("Invalid client address."));
         }
         return blockLifts.lift(address).then(ServerResponse.noContent().build());
     }
@@ -130,18 +130,23 @@ final class AdminHandler {
                 .isPresent();
         Mono<String> token = json
                 ? request.bodyToMono(IntrospectionRequest.class)
-                        .onErrorMap(ServerWebInputException.class, e -> IssueRequest.badRequest("Body is not JSON."))
+                        .onErrorMap(ServerWebInputException.class, e -> badRequest("Body is not JSON."))
                         .mapNotNull(IntrospectionRequest::token)
                 : request.formData().mapNotNull(form -> form.getFirst("token"));
         return token.filter(raw -> !raw.isEmpty())
-                .switchIfEmpty(Mono.error(() -> IssueRequest.badRequest("Missing 'token'.")))
+                .switchIfEmpty(Mono.error(() -> badRequest("Missing 'token'.")))
                 .flatMap(raw -> tokens.findWithTtl(tokens.keyFor(raw)))
                 .flatMap(stored -> json(HttpStatus.OK, Introspection.of(stored)));
     }
 
     private static Mono<String> validUser(ServerRequest request) {
         String user = request.pathVariable("user");
-        return IssueRequest.isValidUser(user) ? Mono.just(user) : Mono.error(IssueRequest.badRequest("Invalid user."));
+        return IssueRequest.isValidUser(user) ? Mono.just(user) : Mono.error(badRequest("Invalid user."));
+    }
+
+    /** A 400 whose detail the problem writer shows the client. */
+    static ResponseStatusException badRequest(String detail) {
+        return new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
     }
 
     private static Mono<ServerResponse> json(HttpStatus status, Object body) {
@@ -154,14 +159,14 @@ final class AdminHandler {
     private static ResponseStatusException unreadable(ServerWebInputException error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof StreamReadException) {
-                return IssueRequest.badRequest("Body is not JSON.");
+                return badRequest("Body is not JSON.");
             }
             if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
                 String field = jackson.getPath().get(0).getPropertyName();
-                return IssueRequest.badRequest(IssueRequest.problemWith(String.valueOf(field)));
+                return badRequest(IssueRequest.problemWith(String.valueOf(field)));
             }
         }
-        return IssueRequest.badRequest(IssueRequest.SHAPE);
+        return badRequest(IssueRequest.SHAPE);
     }
 
     record IntrospectionRequest(String token) {}

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.tokengate.http.HttpTokens;
 import java.time.Duration;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The body of {@code POST /admin/tokens}, as Spring's Jackson codec binds it.
@@ -48,24 +46,21 @@ record IssueRequest(
     /** This request with its defaults applied; a 400 naming the first thing wrong with it otherwise. */
     IssueRequest checked(AdminProperties properties) {
         if (unknown != null && !unknown.isEmpty()) {
-            throw badRequest("Unknown field '" + unknown.keySet().iterator().next() + "'.");
+            throw AdminHandler.badRequest(
+                    "Unknown field '" + unknown.keySet().iterator().next() + "'.");
         }
         if (!isValidUser(user)) {
-            throw badRequest(INVALID_USER);
+            throw AdminHandler.badRequest(INVALID_USER);
         }
         String words = scopes == null ? "" : scopes.trim();
         if (!HttpTokens.isPrintableAscii(words)) {
-            throw badRequest(INVALID_SCOPES);
+            throw AdminHandler.badRequest(INVALID_SCOPES);
         }
         Duration lifetime = ttl == null ? properties.defaultTtl() : ttl;
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(properties.maxTtl()) > 0) {
-            throw badRequest(
+            throw AdminHandler.badRequest(
                     "'ttl' must be positive and at most " + properties.maxTtl() + " (tokengate.admin.max-ttl).");
         }
         return new IssueRequest(user, words, lifetime, Map.of());
-    }
-
-    static ResponseStatusException badRequest(String detail) {
-        return new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
     }
 }

@@ -39,21 +39,15 @@ public final class ProblemResponseWriter {
                 Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }
 
-    /**
-     * The members of an RFC 9457 problem object, in order.
-     *
-     * @param instance the request path, or {@code null} to leave the member out
-     */
-    public static Map<String, Object> problem(
+    /** The members of an RFC 9457 problem object, in order; {@code instance} is the request path. */
+    private static Map<String, Object> problem(
             HttpStatusCode status, String detail, String instance, Map<String, Object> extensions) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", title(status));
         problem.put("status", status.value());
         problem.put("detail", detail);
-        if (instance != null) {
-            problem.put("instance", instance);
-        }
+        problem.put("instance", instance);
         problem.putAll(extensions);
         return problem;
     }

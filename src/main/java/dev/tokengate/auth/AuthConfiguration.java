@@ -66,9 +66,4 @@ class AuthConfiguration {
                 .values()
                 .forEach(script -> script.setScriptText(script.getScriptAsString()));
     }
-
-    @Bean
-    RoutePolicyValidator routePolicyValidator() {
-        return new RoutePolicyValidator();
-    }
 }

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,9 +35,6 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
     static final String METADATA = "META-INF/spring-configuration-metadata.json";
     static final String PREFIX = "tokengate";
     static final ConfigurationPropertyName LEGACY_ROUTES = ConfigurationPropertyName.of("spring.cloud.gateway.routes");
-
-    /** A suggestion only when the nearest key is this close: further away, it would be a guess. */
-    private static final int MAX_SUGGESTION_DISTANCE = 4;
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -105,31 +101,9 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
     }
 
     private static String suggestion(String key, Set<String> known) {
-        return known.stream()
-                .min(Comparator.comparingInt(candidate -> distance(key, candidate)))
-                .filter(nearest -> distance(key, nearest) <= MAX_SUGGESTION_DISTANCE)
+        return NearestName.among(known, key)
                 .map(nearest -> "did you mean '" + nearest + "'?")
                 .orElse("no setting has this name; the README's Configuration section lists them all.");
-    }
-
-    /** Levenshtein distance: the fewest single-character edits that turn one key into the other. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /** Every {@code tokengate.*} key of every configuration metadata file on the class path. */

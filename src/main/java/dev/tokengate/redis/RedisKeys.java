@@ -55,6 +55,11 @@ public final class RedisKeys {
         return ROUTE_PREFIX + routeId;
     }
 
+    /** The id of the runtime route stored under a key of {@link #routePattern()}. */
+    public String routeId(String routeKey) {
+        return routeKey.substring(ROUTE_PREFIX.length());
+    }
+
     /** A {@code SCAN MATCH} pattern of every runtime route. */
     public String routePattern() {
         return ROUTE_PREFIX + "*";

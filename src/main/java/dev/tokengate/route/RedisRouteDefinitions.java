@@ -3,7 +3,10 @@ package dev.tokengate.route;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -22,8 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Routes added at runtime, kept in Redis as JSON under {@code routedefinition_<id>} ({@link RedisKeys#route}): the keys and format of Spring
  * Cloud Gateway's own {@code RedisRouteDefinitionRepository}, so either can read what the other wrote. Unlike it, this
- * one uses the shared lookup connection and turns JSON into definitions off the event loop: Jackson takes a lock each
- * time it reads a {@code RouteDefinition}, and two instances refreshing at once would wait on it.
+ * one uses the shared lookup connection, and never stores or loads a route that would fail to load.
  */
 public class RedisRouteDefinitions implements RouteDefinitionRepository {
 
@@ -32,10 +34,13 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
     private final SharedRedisConnection redis;
     private final RedisKeys keys;
     private final JsonMapper jsonMapper;
+    private final RouteDefinitionCheck check;
     private final AtomicReference<List<RouteDefinition>> lastRead = new AtomicReference<>(List.of());
 
-    public RedisRouteDefinitions(SharedRedisConnection redis, RedisKeys keys, JsonMapper jsonMapper) {
+    public RedisRouteDefinitions(
+            SharedRedisConnection redis, RedisKeys keys, JsonMapper jsonMapper, RouteDefinitionCheck check) {
         this.redis = redis;
+        this.check = check;
         this.keys = keys;
         this.jsonMapper = jsonMapper;
     }
@@ -43,27 +48,23 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
     /**
      * The runtime routes. While Redis cannot be read (down at startup, or gone since) the routes read last time stay
      * in place, so that a refresh during an outage does not take routes away; the gateway reads them again once it
-     * is subscribed to route changes (see {@link RouteChangeBroadcaster}). An entry that is not a route definition is
-     * skipped with a warning rather than failing every route.
+     * is subscribed to route changes (see {@link RouteChangeBroadcaster}). An entry that would not load (not a route
+     * definition, or one {@link RouteDefinitionCheck} finds a problem with) is skipped with a warning rather than
+     * failing every route.
      */
     @Override
     public Flux<RouteDefinition> getRouteDefinitions() {
-        return redis.connection()
-                .flatMapMany(connection -> connection
-                        .keyCommands()
-                        .scan(ScanOptions.scanOptions()
-                                .match(keys.routePattern())
-                                .build())
-                        .concatMap(key -> connection.stringCommands().get(key)))
-                .publishOn(Schedulers.boundedElastic())
-                .<RouteDefinition>handle((json, sink) -> {
-                    try {
-                        sink.next(jsonMapper.readValue(ByteUtils.getBytes(json), RouteDefinition.class));
-                    } catch (JacksonException e) {
-                        log.warn("Skipping a runtime route that is not a route definition: {}", e.getOriginalMessage());
+        return read().map(entries -> {
+                    List<RouteDefinition> routes = new ArrayList<>();
+                    for (Entry entry : entries) {
+                        if (entry.problems().isEmpty()) {
+                            routes.add(entry.route());
+                        } else {
+                            log.warn("Skipping runtime route {}", entry.describeProblems());
+                        }
                     }
+                    return routes;
                 })
-                .collectList()
                 .doOnNext(lastRead::set)
                 .onErrorResume(error -> {
                     log.warn(
@@ -75,10 +76,61 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
                 .flatMapIterable(Function.identity());
     }
 
+    /**
+     * What would keep the stored routes from loading, one line per problem; an error when Redis cannot be read. The
+     * route endpoint asks before a refresh, so that a refresh either loads every stored route or changes nothing.
+     */
+    public Mono<List<String>> problems() {
+        return read().map(entries -> entries.stream()
+                .filter(entry -> !entry.problems().isEmpty())
+                .map(Entry::describeProblems)
+                .toList());
+    }
+
+    // JSON becomes definitions, and definitions are checked, off the event loop: Jackson takes a lock each time it
+    // reads a RouteDefinition, and a check builds predicates and filters.
+    private Mono<List<Entry>> read() {
+        return redis.connection()
+                .flatMapMany(connection -> connection
+                        .keyCommands()
+                        .scan(ScanOptions.scanOptions()
+                                .match(keys.routePattern())
+                                .build())
+                        .concatMap(key -> connection
+                                .stringCommands()
+                                .get(key.duplicate())
+                                .map(json -> Map.entry(ByteUtils.getBytes(key), ByteUtils.getBytes(json)))))
+                .publishOn(Schedulers.boundedElastic())
+                .map(stored -> entry(new String(stored.getKey(), StandardCharsets.UTF_8), stored.getValue()))
+                .collectList();
+    }
+
+    private Entry entry(String key, byte[] json) {
+        try {
+            RouteDefinition route = jsonMapper.readValue(json, RouteDefinition.class);
+            if (route.getId() == null) {
+                // written by hand: the route endpoint always stores the id
+                route.setId(keys.routeId(key));
+            }
+            return new Entry(key, route, check.problems(route));
+        } catch (JacksonException e) {
+            return new Entry(key, null, List.of("not a route definition: " + e.getOriginalMessage()));
+        }
+    }
+
+    /**
+     * Refuses a route that would not load, naming what is wrong: once stored, it would be skipped on every instance.
+     */
     @Override
     public Mono<Void> save(Mono<RouteDefinition> route) {
         return route.publishOn(Schedulers.boundedElastic())
-                .map(definition -> new Stored(key(definition.getId()), jsonMapper.writeValueAsBytes(definition)))
+                .map(definition -> {
+                    List<String> problems = check.problems(definition);
+                    if (!problems.isEmpty()) {
+                        throw new InvalidRouteException(definition.getId(), problems);
+                    }
+                    return new Stored(key(definition.getId()), jsonMapper.writeValueAsBytes(definition));
+                })
                 .flatMap(stored -> redis.connection()
                         .flatMap(connection ->
                                 connection.stringCommands().set(stored.key(), ByteBuffer.wrap(stored.json()))))
@@ -99,4 +151,13 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
     }
 
     private record Stored(ByteBuffer key, byte[] json) {}
+
+    /** A stored entry: a route, or (when it has problems) what keeps it from loading. */
+    private record Entry(String key, RouteDefinition route, List<String> problems) {
+
+        String describeProblems() {
+            String id = route == null ? "" : "'" + route.getId() + "' ";
+            return id + "(Redis key " + key + "): " + String.join("; ", problems);
+        }
+    }
 }

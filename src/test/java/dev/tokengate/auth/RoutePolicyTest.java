@@ -28,8 +28,45 @@ class RoutePolicyTest {
         assertThat(RoutePolicy.of(Map.of("auth", "required")).authRequired()).isTrue();
         assertThat(RoutePolicy.of(Map.of("auth", false)).authRequired()).isTrue();
         assertThat(RoutePolicy.of(Map.of("auth", "nope")).authRequired()).isTrue();
-        assertThat(RoutePolicy.isKnownAuthValue("nope")).isFalse();
-        assertThat(RoutePolicy.isKnownAuthValue("required")).isTrue();
+    }
+
+    @Test
+    void anAuthValueOtherThanNoneOrRequiredIsAProblem() {
+        assertThat(RoutePolicy.problems(Map.of("auth", "nonee")))
+                .containsExactly("metadata auth: 'nonee' is neither 'none' nor 'required'");
+        assertThat(RoutePolicy.problems(Map.of("auth", false))).hasSize(1);
+        assertThat(RoutePolicy.problems(Map.of("auth", " Required "))).isEmpty();
+        assertThat(RoutePolicy.problems(Map.of("auth", "NONE"))).isEmpty();
+    }
+
+    @Test
+    void scopesInAnySyntaxOtherThanSpaceSeparatedScopeTokensAreAProblem() {
+        assertThat(RoutePolicy.problems(Map.of("scopes", "orders:read,orders:write")))
+                .singleElement()
+                .asString()
+                .contains("has a comma: scopes are separated by spaces");
+        assertThat(RoutePolicy.problems(Map.of("scopes", "orders:\"read\"")))
+                .singleElement()
+                .asString()
+                .contains("'orders:\"read\"' is not a scope (RFC 6749 section 3.3");
+        assertThat(RoutePolicy.problems(Map.of("scopes", List.of("ok", "caf\u00e9"))))
+                .hasSize(1);
+        assertThat(RoutePolicy.problems(Map.of("scopes", Map.of("read", "x"))))
+                .singleElement()
+                .asString()
+                .contains("expected a space-separated string or a list of scopes");
+        assertThat(RoutePolicy.problems(Map.of("scopes", 5))).hasSize(1);
+    }
+
+    @Test
+    void everyScopeSyntaxTheRoutesUseHasNoProblem() {
+        assertThat(RoutePolicy.problems(Map.of("scopes", " orders:read  orders:write ")))
+                .isEmpty();
+        assertThat(RoutePolicy.problems(Map.of("scopes", List.of("orders:read", "a/b~!#$"))))
+                .isEmpty();
+        assertThat(RoutePolicy.problems(Map.of("scopes", Map.of("0", "orders:read", "1", "x"))))
+                .isEmpty();
+        assertThat(RoutePolicy.problems(Map.of())).isEmpty();
     }
 
     @Test

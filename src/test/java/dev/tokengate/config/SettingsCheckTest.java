@@ -111,10 +111,10 @@ class SettingsCheckTest {
 
     @Test
     void distanceCountsSingleCharacterEdits() {
-        assertThat(SettingsCheck.distance("redis-timout", "redis-timeout")).isEqualTo(1);
-        assertThat(SettingsCheck.distance("minuet", "minute")).isEqualTo(2);
-        assertThat(SettingsCheck.distance("", "abc")).isEqualTo(3);
-        assertThat(SettingsCheck.distance("same", "same")).isZero();
+        assertThat(NearestName.distance("redis-timout", "redis-timeout")).isEqualTo(1);
+        assertThat(NearestName.distance("minuet", "minute")).isEqualTo(2);
+        assertThat(NearestName.distance("", "abc")).isEqualTo(3);
+        assertThat(NearestName.distance("same", "same")).isZero();
     }
 
     private static void start(String... args) {

@@ -1,5 +1,6 @@
 package dev.tokengate.route;
 
+import static dev.tokengate.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -102,19 +103,108 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void anEntryThatIsNotARouteDefinitionIsSkippedAndTheOthersStillServe() {
-        String id = routeId("beside-junk");
-        String junk = TestTokens.KEYS.route(routeId("junk"));
-        tokens.redis().set(junk, "{not json");
+    void aRouteThatWouldNotLoadIsRefusedWith400NamingTheProblemAndIsNotStored() {
+        String id = routeId("typo");
+        String body = definition(id, "{\"auth\":\"nonee\"}")
+                .replace(
+                        "{\"name\":\"Path\"",
+                        "{\"name\":\"After\",\"args\":{\"_genkey_0\":\"yesterday\"}},{\"name\":\"Path\"");
+
+        assertProblem(
+                admin().post()
+                        .uri("/actuator/gateway/routes/{id}", id)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(body)
+                        .exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                "Route '" + id + "' is not valid: predicate 'After' cannot take the arguments {_genkey_0=yesterday}:"
+                        + " Text 'yesterday' could not be parsed at index 0; metadata auth: 'nonee' is neither 'none'"
+                        + " nor 'required'.",
+                "/actuator/gateway/routes/" + id);
+        assertThat(tokens.redis().exists(TestTokens.KEYS.route(id))).isZero();
+    }
+
+    /** Spring Cloud Gateway's endpoint refuses a name no factory has before the route reaches the gateway's check. */
+    @Test
+    void aPredicateThatDoesNotExistIsRefusedWith400() {
+        String id = routeId("typo");
+
+        assertProblem(
+                admin().post()
+                        .uri("/actuator/gateway/routes/{id}", id)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(definition(id, "{}").replace("\"Path\"", "\"Pathh\""))
+                        .exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                "Invalid PredicateDefinition: [Pathh]",
+                "/actuator/gateway/routes/" + id);
+        assertThat(tokens.redis().exists(TestTokens.KEYS.route(id))).isZero();
+    }
+
+    @Test
+    void aSavedRouteAnswers201WithTheLocationOfTheRouteUnderTheEndpoint() {
+        String id = routeId("located");
         try {
-            addRoute(id, "{\"auth\":\"none\"}");
-            await().atMost(PROPAGATION_BOUND)
-                    .pollInterval(Duration.ofMillis(20))
-                    .untilAsserted(() ->
-                            get(client, "/" + id + "/x", null).expectStatus().isOk());
-            deleteRoute(id);
+            admin().post()
+                    .uri("/actuator/gateway/routes/{id}", id)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(definition(id, "{\"auth\":\"none\"}"))
+                    .exchange()
+                    .expectStatus()
+                    .isCreated()
+                    .expectHeader()
+                    .valueEquals(HttpHeaders.LOCATION, "/actuator/gateway/routes/" + id);
         } finally {
-            tokens.redis().del(junk);
+            deleteRoute(id);
+        }
+    }
+
+    /**
+     * Routes written into Redis by hand bypass the endpoint's check. A refresh that would not load one of them is
+     * refused, and changes nothing: the route stored beside it is not put in service either. An instance that reads
+     * its routes anyway (starting, or after a reconnect) skips the one that would not load and serves the others.
+     */
+    @Test
+    void aRefreshThatWouldNotLoadAStoredRouteIsRefusedWith409AndChangesNothing() {
+        String id = routeId("beside-bad");
+        String junk = TestTokens.KEYS.route(routeId("junk"));
+        String typo = routeId("typo");
+        tokens.redis().set(junk, "{not json");
+        tokens.redis().set(TestTokens.KEYS.route(typo), definition(typo, "{}").replace("\"Path\"", "\"Pathh\""));
+        tokens.redis().set(TestTokens.KEYS.route(id), definition(id, "{\"auth\":\"none\"}"));
+        try {
+            admin().post()
+                    .uri("/actuator/gateway/refresh")
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.CONFLICT)
+                    .expectHeader()
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.detail")
+                    .value(
+                            String.class,
+                            detail -> assertThat(detail)
+                                    .startsWith("Stored routes would not load: ")
+                                    .contains("(Redis key " + junk + "): not a route definition")
+                                    .contains("'" + typo + "' (Redis key " + TestTokens.KEYS.route(typo)
+                                            + "): predicate 'Pathh' does not exist")
+                                    .doesNotContain(id)
+                                    .endsWith(
+                                            "the routes in service are unchanged. Fix or delete them, then refresh again."))
+                    .jsonPath("$.routes.length()")
+                    .isEqualTo(2);
+            get(client, "/" + id + "/x", null).expectStatus().isNotFound();
+
+            try (GatewayInstance started = GatewayInstance.start(redis)) {
+                get(started.client(), "/" + id + "/x", null).expectStatus().isOk();
+                get(started.client(), "/" + typo + "/x", null).expectStatus().isNotFound();
+                get(started.client(), "/public/x", null).expectStatus().isOk();
+            }
+        } finally {
+            tokens.redis().del(junk, TestTokens.KEYS.route(typo), TestTokens.KEYS.route(id));
         }
     }
 
@@ -133,7 +223,16 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
                     .uri("/actuator/gateway/refresh")
                     .exchange()
                     .expectStatus()
-                    .isOk();
+                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader()
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.detail")
+                    .value(
+                            String.class,
+                            detail -> assertThat(detail)
+                                    .startsWith("Runtime routes could not be read from Redis (")
+                                    .endsWith("Routes not refreshed; the routes in service are unchanged."));
             get(client, "/" + id + "/x", null).expectStatus().isOk();
             admin().post()
                     .uri("/actuator/gateway/routes/{id}", routeId("during-outage"))

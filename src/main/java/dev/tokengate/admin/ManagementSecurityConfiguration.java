@@ -18,7 +18,8 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
- * Everything on the management port is closed unless named here: health (probes) and Prometheus are open, the rest
+ * Everything on the management port is closed unless named here: health (probes) and Prometheus are open (health's
+ * details for the admin only), the rest
  * (the admin API, Spring Cloud Gateway's endpoint, any endpoint an operator exposes) takes the admin credential, and
  * without one configured answers 404. Spring Security decides on the path its matchers share with WebFlux's router
  * (decoded, {@code ;} parameters removed), after the firewall has refused every path that is not canonical; the
@@ -50,6 +51,7 @@ public class ManagementSecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .addFilterAt(adminAuthentication(credentials, entryPoint, open), SecurityWebFiltersOrder.AUTHENTICATION)
+                .addFilterAt(adminOnOpenPaths(credentials, open), SecurityWebFiltersOrder.AUTHENTICATION)
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint))
                 .authorizeExchange(exchanges -> {
                     exchanges.matchers(open).permitAll();
@@ -72,6 +74,21 @@ public class ManagementSecurityConfiguration {
         filter.setRequiresAuthenticationMatcher(new NegatedServerWebExchangeMatcher(open));
         filter.setServerAuthenticationConverter(new AdminTokenConverter());
         filter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
+        return filter;
+    }
+
+    /**
+     * On the open paths the admin credential is recognised but never demanded: health shows its components and
+     * details to an admin ({@code management.endpoint.health.show-details: when-authorized}), its status to anyone,
+     * and any other bearer token is ignored rather than refused.
+     */
+    private static AuthenticationWebFilter adminOnOpenPaths(
+            AdminCredentials credentials, ServerWebExchangeMatcher open) {
+        AuthenticationWebFilter filter = new AuthenticationWebFilter(credentials);
+        filter.setRequiresAuthenticationMatcher(open);
+        filter.setServerAuthenticationConverter(new AdminTokenConverter());
+        filter.setAuthenticationFailureHandler(
+                (exchange, failure) -> exchange.getChain().filter(exchange.getExchange()));
         return filter;
     }
 }

@@ -35,6 +35,12 @@ class CacheConfiguration {
                 connectionFactory, keys.tokenPrefix(), redisProperties.redisTimeout(), cache, metrics);
     }
 
+    /** Shown in /actuator/health as {@code nearCache}. */
+    @Bean
+    NearCacheHealthIndicator nearCacheHealthIndicator(InvalidationTracker tracker, TokenCache cache) {
+        return new NearCacheHealthIndicator(tracker, cache);
+    }
+
     @Bean
     NearCache nearCache(TokenCache cache, InvalidationTracker tracker, CacheMetrics metrics) {
         return new NearCache(cache, tracker, metrics);

@@ -47,6 +47,7 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
     private final Set<TrackingConnection> confirmed = new HashSet<>();
     private boolean running;
     private boolean refusalLogged;
+    private String offReason = "tracking not confirmed yet";
     private ClusterMasters clusterMasters;
 
     /** Written under {@code this}, read by every request. */
@@ -69,6 +70,17 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
     /** Whether Redis is confirmed to announce every change of a token key, so that cached answers may be served. */
     public boolean isTracking() {
         return trusted;
+    }
+
+    /** For health: whether the cache is trusted, how many nodes confirmed tracking, and why not when it is not. */
+    synchronized Map<String, Object> details() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("tracking", trusted);
+        details.put("nodesTracking", confirmed.size() + " of " + connections.size());
+        if (!trusted) {
+            details.put("reason", offReason);
+        }
+        return details;
     }
 
     @Override
@@ -164,6 +176,7 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
             }
             confirmed.remove(connection);
             endTrust(reason);
+            offReason = reason;
             if (refusalLogged) {
                 return;
             }
@@ -177,6 +190,7 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
         if (!trusted) {
             return;
         }
+        offReason = reason;
         trusted = false;
         cache.invalidateAll();
         metrics.flushed();

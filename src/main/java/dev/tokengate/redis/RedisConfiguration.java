@@ -3,6 +3,7 @@ package dev.tokengate.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,7 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurat
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /** The Redis connection every part of the gateway shares, how Lettuce behaves on it, and what health reports of it. */
 @Configuration(proxyBeanMethods = false)
@@ -24,8 +25,22 @@ class RedisConfiguration {
     static final Duration CLUSTER_PERIODIC_REFRESH = Duration.ofSeconds(10);
 
     @Bean
-    SharedRedisConnection sharedRedisConnection(ReactiveRedisConnectionFactory connectionFactory) {
-        return new SharedRedisConnection(connectionFactory);
+    RedisStatus redisStatus(LettuceConnectionFactory connectionFactory) {
+        return new RedisStatus(RedisAddress.of(connectionFactory));
+    }
+
+    @Bean
+    SharedRedisConnection sharedRedisConnection(LettuceConnectionFactory connectionFactory, RedisStatus status) {
+        return new SharedRedisConnection(connectionFactory, status);
+    }
+
+    @Bean
+    RedisWatch redisWatch(
+            SharedRedisConnection connection,
+            RedisStatus status,
+            ClientResources redisResources,
+            RedisUseProperties properties) {
+        return new RedisWatch(connection, status, redisResources.eventBus(), properties.redisTimeout());
     }
 
     @Bean
@@ -35,8 +50,8 @@ class RedisConfiguration {
 
     /** Named so that it takes the place of Spring Boot's own Redis health indicator. */
     @Bean
-    RedisHealthIndicator redisHealthIndicator(SharedRedisConnection connection, RedisUseProperties properties) {
-        return new RedisHealthIndicator(connection, properties.redisTimeout());
+    RedisHealthIndicator redisHealthIndicator(RedisWatch watch, RedisStatus status) {
+        return new RedisHealthIndicator(watch, status);
     }
 
     /**

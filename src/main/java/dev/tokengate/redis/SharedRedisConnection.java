@@ -1,8 +1,6 @@
 package dev.tokengate.redis;
 
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -21,23 +19,39 @@ public class SharedRedisConnection implements SmartLifecycle {
     /** Before the web server starts (its phase is {@code DEFAULT_PHASE - 1024}) and after it stops. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
-    private static final Logger log = LoggerFactory.getLogger(SharedRedisConnection.class);
-
     private final ReactiveRedisConnectionFactory connectionFactory;
+    private final RedisStatus status;
     private final AtomicReference<ReactiveRedisConnection> connection = new AtomicReference<>();
     private volatile Disposable retries;
     private volatile boolean running;
 
-    public SharedRedisConnection(ReactiveRedisConnectionFactory connectionFactory) {
+    public SharedRedisConnection(ReactiveRedisConnectionFactory connectionFactory, RedisStatus status) {
         this.connectionFactory = connectionFactory;
+        this.status = status;
+    }
+
+    /** Where failures met on this connection are reported, so that they are logged once per change. */
+    public RedisStatus status() {
+        return status;
+    }
+
+    /** Whether the connection has been opened (Lettuce keeps it, reconnecting, from then on). */
+    public boolean isOpen() {
+        return connection.get() != null;
     }
 
     /** The open connection, or an error at once while there is none yet. */
     public Mono<ReactiveRedisConnection> connection() {
         ReactiveRedisConnection current = connection.get();
-        return current != null
-                ? Mono.just(current)
-                : Mono.error(new IllegalStateException("No connection to Redis has been opened yet"));
+        return current != null ? Mono.just(current) : Mono.error(new NotOpenException());
+    }
+
+    /** What {@link #connection()} fails with before the first connect: the connect attempts report why. */
+    static final class NotOpenException extends IllegalStateException {
+
+        NotOpenException() {
+            super("No connection to Redis has been opened yet");
+        }
     }
 
     @Override
@@ -46,15 +60,23 @@ public class SharedRedisConnection implements SmartLifecycle {
         try {
             connection.set(connectionFactory.getReactiveConnection());
         } catch (RuntimeException e) {
-            log.warn("Redis is not reachable ({}); requests that need a token get 503 until it is", e.getMessage());
-            retries = RetryForever.open("Redis connection", connectionFactory::getReactiveConnection)
-                    .subscribe(this::connected);
+            status.failed(e);
+            retries = RetryForever.open("Redis connection", this::open).subscribe(this::connected);
+        }
+    }
+
+    private ReactiveRedisConnection open() {
+        try {
+            return connectionFactory.getReactiveConnection();
+        } catch (RuntimeException e) {
+            status.failed(e);
+            throw e;
         }
     }
 
     private void connected(ReactiveRedisConnection opened) {
         connection.set(opened);
-        log.info("Connected to Redis");
+        status.connected();
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -32,14 +31,11 @@ public class RedisTokenStore implements TokenStore {
     static final int LOGGED_HASH_CHARS = 12;
 
     private static final Logger log = LoggerFactory.getLogger(RedisTokenStore.class);
-    private static final long UNAVAILABLE_LOG_INTERVAL_NANOS =
-            Duration.ofSeconds(10).toNanos();
 
     private final SharedRedisConnection redis;
     private final RedisKeys keys;
     private final TokenHashing hashing;
     private final Duration timeout;
-    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
 
     private final Timer answered;
     private final Timer failed;
@@ -149,11 +145,7 @@ public class RedisTokenStore implements TokenStore {
         String reason = cause instanceof RedisCommandTimeoutException
                 ? "no answer within " + timeout.toMillis() + " ms"
                 : cause.toString();
-        long now = System.nanoTime();
-        long last = lastUnavailableLog.get();
-        if (now - last >= UNAVAILABLE_LOG_INTERVAL_NANOS && lastUnavailableLog.compareAndSet(last, now)) {
-            log.warn("Token store unavailable, answering 503: {}", reason);
-        }
+        redis.status().failed(error);
         return new TokenStoreUnavailableException("Token store unavailable: " + reason, error);
     }
 

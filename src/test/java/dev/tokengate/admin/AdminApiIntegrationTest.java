@@ -260,6 +260,52 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void healthShowsComponentsAndDetailsOnlyWithTheAdminCredential() {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> admin().get()
+                        .uri("/actuator/health")
+                        .exchange()
+                        .expectBody(String.class)
+                        .returnResult()
+                        .getResponseBody()
+                        .contains("\"tracking\":true"));
+        admin().get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.components.redis.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.redis.details.mode")
+                .isEqualTo("standalone")
+                .jsonPath("$.components.redis.details.address")
+                .isEqualTo(redis.host() + ":" + redis.port())
+                .jsonPath("$.components.redis.details.lastPingMillis")
+                .isNumber()
+                .jsonPath("$.components.nearCache.details.tracking")
+                .isEqualTo(true)
+                .jsonPath("$.components.nearCache.details.nodesTracking")
+                .isEqualTo("1 of 1");
+
+        for (String authorization :
+                new String[] {null, "Bearer a-service-account-token", "Bearer " + TestAdmin.TOKEN + "x"}) {
+            WebTestClient.RequestHeadersSpec<?> request = management.get().uri("/actuator/health");
+            if (authorization != null) {
+                request = request.header(HttpHeaders.AUTHORIZATION, authorization);
+            }
+            request.exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.status")
+                    .isEqualTo("UP")
+                    .jsonPath("$.components")
+                    .doesNotExist();
+        }
+    }
+
+    @Test
     void everyOtherManagementPathNeedsTheAdminToken() {
         TestAdmin.assertNeedsAdminCredential(management, "/actuator");
         TestAdmin.assertNeedsAdminCredential(management, "/actuator/no-such-endpoint");

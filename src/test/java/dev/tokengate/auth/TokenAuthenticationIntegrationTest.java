@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.RecordingUpstream.ReceivedRequest;
+import dev.tokengate.support.RefusalTimer;
+import dev.tokengate.support.RefusalTimer.Refusal;
 import dev.tokengate.support.TestTokens;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -149,7 +151,12 @@ class TokenAuthenticationIntegrationTest extends GatewayIntegrationTest {
         upstream.clear();
 
         tokens.revoke(token);
+        long revoked = System.nanoTime();
 
+        // the near cache learns of the revocation from Redis, asynchronously: RefusalTimer says what "next" allows
+        Refusal refusal = RefusalTimer.awaitStatus(client, "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
+        assertThat(refusal.isInTime()).as("%s", refusal).isTrue();
+        upstream.clear();
         assertRefusedAsInvalidToken(token);
     }
 

@@ -1,5 +1,7 @@
 package dev.tokengate.support;
 
+import dev.tokengate.redis.RedisAddress;
+import dev.tokengate.redis.RedisStatus;
 import dev.tokengate.redis.SharedRedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -13,7 +15,7 @@ public final class TestRedisConnection implements AutoCloseable {
     private TestRedisConnection(int port) {
         connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(TestRedis.HOST, port));
         connectionFactory.afterPropertiesSet();
-        shared = new SharedRedisConnection(connectionFactory);
+        shared = new SharedRedisConnection(connectionFactory, new RedisStatus(RedisAddress.of(connectionFactory)));
         shared.start();
     }
 

@@ -15,8 +15,8 @@ import reactor.core.publisher.SignalType;
 
 /**
  * Gives every request an {@code X-Request-Id} (to the upstream, see {@code UpstreamHeadersFilter}, and back to the
- * client) and writes one access log line
- * when it is answered, on the {@code tokengate.access} logger:
+ * client) and writes one access log event when it is answered, on the {@code tokengate.access} logger; in the
+ * default format a line:
  *
  * <pre>
  * request_id=4bf92f3577b34da6a3ce929d0e0e4736 method=GET path=/orders/1 route=orders user=alice status=200 duration_ms=3.1
@@ -34,6 +34,9 @@ public class AccessLogFilter implements WebFilter, Ordered {
     /** The authenticated user id, set by the token check on the exchange for this log. */
     public static final String USER_ATTRIBUTE = AccessLogFilter.class.getName() + ".user";
 
+    /** Set on requests that are answered but not logged: probes and scrapes on the management port. */
+    public static final String UNLOGGED_ATTRIBUTE = AccessLogFilter.class.getName() + ".unlogged";
+
     /** First of all web filters, so that the line times the whole request and every answer carries the id. */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
 
@@ -41,7 +44,7 @@ public class AccessLogFilter implements WebFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
-    static final String CLIENT_CLOSED_REQUEST = "499";
+    static final int CLIENT_CLOSED_REQUEST = 499;
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -58,44 +61,45 @@ public class AccessLogFilter implements WebFilter, Ordered {
         if (!log.isInfoEnabled()) {
             return chain.filter(exchange);
         }
-        return chain.filter(exchange).doFinally(signal -> log(exchange, requestId, start, signal == SignalType.CANCEL));
+        return chain.filter(exchange).doFinally(signal -> {
+            if (exchange.getAttribute(UNLOGGED_ATTRIBUTE) == null) {
+                log(exchange, requestId, start, signal == SignalType.CANCEL);
+            }
+        });
     }
 
-    // Built by hand: this runs for every request, and SLF4J's and String.format's parsing would cost more.
+    /**
+     * The fields travel as key-value pairs, which the plain format prints as {@code key=value} and the structured
+     * formats as JSON members; formatting happens on the access log's own thread. The message is a short summary for
+     * formats that print only it (a plain log file).
+     */
     private static void log(ServerWebExchange exchange, String requestId, long start, boolean clientLeft) {
-        long micros = (System.nanoTime() - start) / 1_000;
+        long tenthsOfMillis = (System.nanoTime() - start) / 100_000;
         Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
         String user = exchange.getAttribute(USER_ATTRIBUTE);
-        HttpStatusCode status = exchange.getResponse().getStatusCode();
-        StringBuilder line = new StringBuilder(160)
-                .append("request_id=")
-                .append(requestId)
-                .append(" method=")
-                .append(exchange.getRequest().getMethod().name())
-                .append(" path=")
-                .append(exchange.getRequest().getPath().value())
-                .append(" route=")
-                .append(route != null ? route.getId() : "-")
-                .append(" user=")
-                .append(user != null ? user : "-")
-                .append(" status=")
-                .append(statusOf(status, clientLeft))
-                .append(" duration_ms=")
-                .append(micros / 1000)
-                .append('.')
-                .append(micros % 1000 / 100);
-        log.info(line.toString());
+        String method = exchange.getRequest().getMethod().name();
+        String path = exchange.getRequest().getPath().value();
+        Object status = statusOf(exchange.getResponse().getStatusCode(), clientLeft);
+        log.atInfo()
+                .addKeyValue("request_id", requestId)
+                .addKeyValue("method", method)
+                .addKeyValue("path", path)
+                .addKeyValue("route", route != null ? route.getId() : "-")
+                .addKeyValue("user", user != null ? user : "-")
+                .addKeyValue("status", status)
+                .addKeyValue("duration_ms", tenthsOfMillis / 10.0)
+                .log(method + " " + path + " " + status);
     }
 
     /**
      * The answer's status; 499 (nginx's convention) when the client closed the connection before the answer was
      * complete, whatever status had been set by then.
      */
-    private static String statusOf(HttpStatusCode status, boolean clientLeft) {
+    private static Object statusOf(HttpStatusCode status, boolean clientLeft) {
         if (clientLeft) {
             return CLIENT_CLOSED_REQUEST;
         }
-        return status != null ? Integer.toString(status.value()) : "-";
+        return status != null ? status.value() : "-";
     }
 
     @Override

@@ -1,0 +1,112 @@
+package dev.tokengate.support;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.tokengate.TokengateApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway as a process of its own, with the test routes and its output in a file: for what a test JVM cannot show
+ * (a signal, the exit, logging configured from the command line).
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private GatewayProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts a gateway with {@code --name=value} arguments added to the test ones; returns once it listens. */
+    public static GatewayProcess start(String... arguments) {
+        int port = FreePort.find();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                TokengateApplication.class.getName(),
+                "--spring.profiles.active=test",
+                "--server.port=" + port,
+                "--test.upstream.url=" + RecordingUpstream.shared().url(),
+                "--test.upstream.ws-url=" + RecordingUpstream.shared().url().replace("http:", "ws:"),
+                "--test.misbehaving.url=" + MisbehavingUpstream.shared().url(),
+                "--test.unreachable.url=http://" + TestRedis.HOST + ":" + FreePort.find()));
+        command.addAll(List.of(arguments));
+        try {
+            Path log = Files.createTempFile("tokengate-process", ".log");
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            GatewayProcess gateway = new GatewayProcess(process, log, port);
+            await().atMost(START_TIMEOUT).ignoreExceptions().until(() -> {
+                LingeringRequest.connect(port);
+                return true;
+            });
+            return gateway;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Redis arguments for {@link #start}. */
+    public static String[] redisAt(String host, int port) {
+        return new String[] {"--spring.data.redis.host=" + host, "--spring.data.redis.port=" + port};
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends SIGTERM, as Kubernetes does. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** @return whether the process exited within the time */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -41,6 +42,11 @@ class RedisConfiguration {
             ClientResources redisResources,
             RedisUseProperties properties) {
         return new RedisWatch(connection, status, redisResources.eventBus(), properties.redisTimeout());
+    }
+
+    @Bean
+    ShutdownNoiseSilencer shutdownNoiseSilencer(LoggingSystem logging) {
+        return new ShutdownNoiseSilencer(logging);
     }
 
     @Bean

@@ -175,14 +175,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
         tokens.redis().set(TestTokens.KEYS.route(typo), definition(typo, "{}").replace("\"Path\"", "\"Pathh\""));
         tokens.redis().set(TestTokens.KEYS.route(id), definition(id, "{\"auth\":\"none\"}"));
         try {
-            admin().post()
-                    .uri("/actuator/gateway/refresh")
-                    .exchange()
-                    .expectStatus()
-                    .isEqualTo(HttpStatus.CONFLICT)
-                    .expectHeader()
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .expectBody()
+            refusedRefresh(HttpStatus.CONFLICT)
                     .jsonPath("$.detail")
                     .value(
                             String.class,
@@ -219,14 +212,7 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
         long listeners = subscribers();
         redis.stop();
         try {
-            admin().post()
-                    .uri("/actuator/gateway/refresh")
-                    .exchange()
-                    .expectStatus()
-                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-                    .expectHeader()
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .expectBody()
+            refusedRefresh(HttpStatus.SERVICE_UNAVAILABLE)
                     .jsonPath("$.detail")
                     .value(
                             String.class,
@@ -320,6 +306,17 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
                 .exchange()
                 .expectStatus()
                 .isOk();
+    }
+
+    private WebTestClient.BodyContentSpec refusedRefresh(HttpStatus status) {
+        return admin().post()
+                .uri("/actuator/gateway/refresh")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(status)
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody();
     }
 
     private WebTestClient admin() {

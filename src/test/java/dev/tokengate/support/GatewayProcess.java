@@ -30,7 +30,7 @@ public final class GatewayProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts a gateway with {@code --name=value} arguments added to the test ones; returns once it listens. */
+    /** Starts a gateway with {@code --name=value} arguments added to the test ones; returns once it has started. */
     public static GatewayProcess start(String... arguments) {
         int port = FreePort.find();
         List<String> command = new ArrayList<>(List.of(
@@ -52,10 +52,9 @@ public final class GatewayProcess implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .start();
             GatewayProcess gateway = new GatewayProcess(process, log, port);
-            await().atMost(START_TIMEOUT).ignoreExceptions().until(() -> {
-                LingeringRequest.connect(port);
-                return true;
-            });
+            // started, not only listening: the management server and the rest of the context come after the port
+            await().atMost(START_TIMEOUT).until(() -> gateway.output().contains("Started TokengateApplication"));
+            LingeringRequest.connect(port);
             return gateway;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

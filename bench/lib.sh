@@ -22,6 +22,8 @@ require_packages() {
   local missing=()
   command -v wrk >/dev/null || missing+=(wrk)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] || missing+=(libnginx-mod-http-lua)
+  [ -f /usr/share/lua/5.1/nginx/redis.lua ] || missing+=(lua-nginx-redis)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} from Debian's packages"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -30,13 +32,15 @@ require_packages() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-wait_for_port() {
+wait_for_port() { # port what [log file, shown if it never opens]
   local port=$1 what=$2
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 900); do
     port_free "$port" || return 0
     sleep 0.1
   done
-  log "$what did not open port $port"; exit 1
+  log "$what did not open port $port"
+  [ -n "${3:-}" ] && tail -30 "$3" >&2
+  exit 1
 }
 
 redis_binary() {
@@ -77,21 +81,69 @@ CONF
   wait_for_port "$UPSTREAM_PORT" nginx
 }
 
-GATEWAY_PID=
-start_gateway_jar() { # jar port management-port [--extra.property=value ...]
-  local jar=$1 port=$2 management_port=$3
+# nginx as the reference gateways: a plain reverse proxy (/public/), and + Lua checking the token in Redis on every
+# request (/api/) or with a 1 s shared-dict cache (/cached/) (bench/nginx_auth.lua). Two workers, as the JVMs get
+# both cores. Needs Debian's libnginx-mod-http-lua and lua-nginx-redis.
+NGINX_LUA_PID=
+start_nginx_lua() { # port
+  local port=$1
+  mkdir -p "$WORK/nginx-lua"
+  cat >"$WORK/nginx-lua/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ndk_http_module.so;
+load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;
+worker_processes 2;
+error_log $WORK/nginx-lua/error.log warn;
+pid $WORK/nginx-lua/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  lua_package_path "$ROOT/bench/?.lua;/usr/share/lua/5.1/?.lua;;";
+  lua_shared_dict tokens 64m;
+  upstream backend { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$port;
+    set \$redis_port $REDIS_PORT;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    location /public/ { proxy_pass http://backend; }
+    location /api/ { access_by_lua_block { require("nginx_auth").check(false) } proxy_pass http://backend; }
+    location /cached/ { access_by_lua_block { require("nginx_auth").check(true) } proxy_pass http://backend; }
+  }
+}
+CONF
+  "$(command -v nginx || echo /usr/sbin/nginx)" -c "$WORK/nginx-lua/nginx.conf" -p "$WORK/nginx-lua" -g 'daemon off;' &
+  NGINX_LUA_PID=$!
+  PIDS+=("$NGINX_LUA_PID")
+  wait_for_port "$port" "nginx + Lua"
+}
+
+# A JVM gateway jar with the bench routes: java-binary jar port [--extra.property=value ...], its pid in STARTED_PID.
+STARTED_PID=
+start_jar() {
+  local java=$1 jar=$2 port=$3
   shift 3
   # shellcheck disable=SC2086
-  java $GATEWAY_JAVA_OPTS -jar "$jar" \
+  "$java" $GATEWAY_JAVA_OPTS -jar "$jar" \
     --server.port="$port" \
-    --management.server.port="$management_port" \
     --spring.data.redis.port="$REDIS_PORT" \
     --bench.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" \
+    "$@" >"$WORK/jar-$port.log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  wait_for_port "$port" "$jar on $port" "$WORK/jar-$port.log"
+}
+
+GATEWAY_PID=
+start_gateway_jar() { # jar port management-port [--extra.property=value ...]; GATEWAY_JAVA picks the JVM
+  local jar=$1 port=$2 management_port=$3
+  shift 3
+  start_jar "${GATEWAY_JAVA:-java}" "$jar" "$port" \
+    --management.server.port="$management_port" \
     --spring.config.additional-location=file:bench/application-bench.yml \
-    "$@" >"$WORK/gateway-$port.log" 2>&1 &
-  GATEWAY_PID=$!
-  PIDS+=("$GATEWAY_PID")
-  wait_for_port "$port" gateway
+    "$@"
+  GATEWAY_PID=$STARTED_PID
 }
 
 stop_gateway() { # the one started last
@@ -100,6 +152,14 @@ stop_gateway() { # the one started last
 }
 
 cpu_ticks() { [ -n "$1" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" || echo 0; }
+# A process and its children (nginx's workers): user + system ticks of all.
+tree_ticks() {
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1"); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
 redis_calls() { java bench/BenchRedis.java calls "$REDIS_PORT"; }
 
 wrk_run() { # seconds url tokens-file-or-empty

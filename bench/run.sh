@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
-# What tokengate costs, measured side by side on loopback: bench/run.sh [seconds-per-scenario] [connections]
+# What tokengate costs, next to what it competes with, in one run on one machine: bench/run.sh [seconds-per-row] [connections]
 #
-# Starts its own Redis, an nginx upstream and the gateway jar (twice: near cache on, then off), seeds 10,000 tokens,
-# drives each scenario with wrk after a discarded warm-up, prints one Markdown table and writes it with the machine,
-# commit and date to bench/results/<date>-<commit>.md and into the README's Performance section.
+# Starts its own Redis (10,000 seeded tokens), an nginx upstream, and every gateway at once: nginx as a reverse proxy
+# and with a Lua token check (bench/nginx_auth.lua), stock Spring Cloud Gateway with and without a tutorial Redis
+# filter (bench/stock-scg), and tokengate with its near cache, without it, and on JDK 25 when Temurin 25 is installed.
+# Every row is measured once per round, rounds interleaved (BENCH_ROUNDS, 3 by default), so that whatever else the
+# machine does weighs on all rows alike; the table gives medians, the goals per-round ratios. Writes the table with
+# the machine, commit and date to bench/results/<date>-<commit>.md and into the README's Performance section.
 set -euo pipefail
 
-SECONDS_PER_SCENARIO=${1:-15}
+SECONDS_PER_ROW=${1:-10}
 CONNECTIONS=${2:-64}
-WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-10}          # per scenario, discarded
-JVM_WARMUP_SECONDS=${BENCH_JVM_WARMUP_SECONDS:-20}      # once per gateway start, mixed traffic, discarded: the JIT compiles the whole path
+ROUNDS=${BENCH_ROUNDS:-3}
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-5}               # before each row in each round, discarded
+JVM_WARMUP_SECONDS=${BENCH_JVM_WARMUP_SECONDS:-20}      # once per JVM, mixed traffic, discarded: the JIT compiles the whole path
 THREADS=2
 TOKENS=10000
 REDIS_PORT=${BENCH_REDIS_PORT:-17379}
 UPSTREAM_PORT=${BENCH_UPSTREAM_PORT:-17081}
-GATEWAY_PORT=${BENCH_GATEWAY_PORT:-17080}
-MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-17082}
+GATEWAY_PORT=${BENCH_GATEWAY_PORT:-17080}               # tokengate, near cache (management: +2)
+UNCACHED_PORT=$((GATEWAY_PORT + 3))                     # tokengate, no cache (management: +5)
+JDK25_PORT=$((GATEWAY_PORT + 6))                        # tokengate on JDK 25 (management: +8)
+STOCK_PORT=$((GATEWAY_PORT + 10))                       # stock Spring Cloud Gateway
+LUA_PORT=$((GATEWAY_PORT + 11))                         # nginx, plain and + Lua
 GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # empty: the JVM defaults a user gets
+JDK25=${BENCH_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # Another build to measure on the same machine, e.g. the jar of the commit before a change; its results are labelled
 # and the README is left alone.
 GATEWAY_JAR=${BENCH_JAR:-target/tokengate.jar}
+STOCK_JAR=bench/stock-scg/target/stock-scg.jar
 LABEL=${BENCH_LABEL:-}
 
 cd "$(dirname "$0")/.."
@@ -27,106 +36,149 @@ ROOT=$(pwd)
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 
-build_jar() {
+build_jars() {
   if [ -n "${BENCH_JAR:-}" ]; then
     [ -f "$GATEWAY_JAR" ] || { log "no jar at $GATEWAY_JAR"; exit 1; }
-    return
-  fi
-  if [ ! -f target/tokengate.jar ] || [ -n "$(find src pom.xml -newer target/tokengate.jar -print -quit)" ]; then
+  elif [ ! -f target/tokengate.jar ] || [ -n "$(find src pom.xml -newer target/tokengate.jar -print -quit)" ]; then
     log "building target/tokengate.jar"
     ./mvnw -B -q package -DskipTests
   fi
-}
-
-start_gateway() { start_gateway_jar "$GATEWAY_JAR" "$GATEWAY_PORT" "$MANAGEMENT_PORT" "$@"; }
-
-ROWS=()
-RPS=()
-# scenario: number name url tokens-file expect-2xx(yes/no) count-redis(yes/no)
-scenario() {
-  local n=$1 name=$2 url=$3 tokens=$4 expect2xx=$5 count_redis=$6 pid=${GATEWAY_PID:-}
-  log "row $n: $name (warm-up ${WARMUP_SECONDS}s, then ${SECONDS_PER_SCENARIO}s)"
-  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" >/dev/null
-  local calls_before ticks_before calls_after ticks_after out
-  calls_before=$(redis_calls)
-  ticks_before=$(cpu_ticks "$pid")
-  out=$(wrk_run "$SECONDS_PER_SCENARIO" "$url" "$tokens")
-  ticks_after=$(cpu_ticks "$pid")
-  calls_after=$(redis_calls)
-  local requests rps p50 p90 p99 non2xx cpu cmds
-  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
-  rps=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
-  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-  p90=$(to_ms "$(awk '$1 == "90%" { print $2 }' <<<"$out")")
-  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out"); non2xx=${non2xx:-0}
-  [ "$expect2xx" = yes ] || non2xx="(all ${requests} expected)"
-  if [ -n "$pid" ]; then
-    cpu=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / r }')
-  else
-    cpu="–"
+  if [ ! -f "$STOCK_JAR" ] || [ -n "$(find bench/stock-scg/src bench/stock-scg/pom.xml -newer "$STOCK_JAR" -print -quit)" ]; then
+    log "building $STOCK_JAR"
+    ./mvnw -B -q -f bench/stock-scg/pom.xml package
   fi
-  cmds="–"
-  [ "$count_redis" = yes ] && cmds=$(awk -v c=$((calls_after - calls_before)) -v r="$requests" 'BEGIN { printf "%.3f", c / r }')
-  RPS[n]=$rps
-  ROWS[n]="| $n | $name | $rps | $cpu | $p50 | $p90 | $p99 | $non2xx | RATIO1 | RATIO2 | $cmds |"
 }
 
-jvm_warmup() {
-  log "JIT warm-up of the new gateway: ${JVM_WARMUP_SECONDS}s of mixed traffic, discarded"
+jvm_warmup() { # port
+  log "JIT warm-up of the JVM on $1: ${JVM_WARMUP_SECONDS}s of mixed traffic, discarded"
   local half=$((JVM_WARMUP_SECONDS / 2))
-  wrk_run "$half" "http://127.0.0.1:$GATEWAY_PORT/public/x" "" >/dev/null
-  wrk_run "$half" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/valid.txt" >/dev/null
+  wrk_run "$half" "http://127.0.0.1:$1/public/x" "" >/dev/null
+  wrk_run "$half" "http://127.0.0.1:$1/api/x" "$WORK/valid.txt" >/dev/null
 }
 
 heap_used() {
   jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }'
 }
 
+# One row: id|name|url|tokens file (empty: none)|2xx expected (yes/no)|pid whose process tree is timed|count Redis commands
+declare -a ROW_DEFS=()
+row() { ROW_DEFS+=("$1|$2|$3|$4|$5|$6|$7"); }
+
+# Per row, one value per round, space-separated
+declare -A CPU RPS P50 P99 NON2XX CMDS
+
+measure() { # row definition
+  local id name url tokens expect2xx pid count_redis
+  IFS='|' read -r id name url tokens expect2xx pid count_redis <<<"$1"
+  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" >/dev/null
+  local calls_before ticks_before out ticks_after calls_after requests
+  calls_before=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
+  ticks_before=$(tree_ticks "$pid")
+  out=$(wrk_run "$SECONDS_PER_ROW" "$url" "$tokens")
+  ticks_after=$(tree_ticks "$pid")
+  calls_after=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  RPS[$id]+="$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out") "
+  P50[$id]+="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")") "
+  P99[$id]+="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")") "
+  CPU[$id]+="$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / r }') "
+  local non2xx
+  non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
+  NON2XX[$id]+="${non2xx:-0} "
+  [ "$count_redis" = yes ] && CMDS[$id]+="$(awk -v c=$((calls_after - calls_before)) -v r="$requests" 'BEGIN { printf "%.3f", c / r }') "
+  return 0
+}
+
+median() { tr ' ' '\n' <<<"$1" | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "–"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# a / b for each round, then their median: "0.95 1.61 1.35 → 1.35"
+ratios() {
+  local per
+  per=$(paste -d' ' <(tr ' ' '\n' <<<"$1" | awk 'NF') <(tr ' ' '\n' <<<"$2" | awk 'NF') |
+    awk '{ printf "%.2f ", ($2 > 0 ? $1 / $2 : 0) }')
+  echo "$per→ $(median "$per")"
+}
+
 # --- run ---------------------------------------------------------------------------------------------------------
-for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT" "$MANAGEMENT_PORT"; do
+for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" \
+  "$JDK25_PORT" "$((JDK25_PORT + 2))" "$STOCK_PORT" "$LUA_PORT"; do
   port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
 done
 require_packages
-build_jar
+build_jars
 start_redis
 log "seeding $TOKENS tokens"
 java bench/BenchRedis.java seed "$REDIS_PORT" "$TOKENS" "$WORK/valid.txt" "$WORK/unknown.txt"
 start_upstream
+UPSTREAM_PID=${PIDS[-1]}
+start_nginx_lua "$LUA_PORT"
+start_jar java "$STOCK_JAR" "$STOCK_PORT"
+STOCK_PID=$STARTED_PID
+start_gateway_jar "$GATEWAY_JAR" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))"
+CACHED_PID=$GATEWAY_PID
+start_gateway_jar "$GATEWAY_JAR" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" --tokengate.cache.enabled=false
+UNCACHED_PID=$GATEWAY_PID
+JDK25_PID=
+if [ -x "$JDK25" ]; then
+  GATEWAY_JAVA=$JDK25 start_gateway_jar "$GATEWAY_JAR" "$JDK25_PORT" "$((JDK25_PORT + 2))"
+  JDK25_PID=$GATEWAY_PID
+fi
+for port in "$STOCK_PORT" "$GATEWAY_PORT" "$UNCACHED_PORT" ${JDK25_PID:+"$JDK25_PORT"}; do jvm_warmup "$port"; done
 
-GATEWAY_PID=
-scenario 1 "upstream direct (nginx)" "http://127.0.0.1:$UPSTREAM_PORT/" "" yes no
+T=http://127.0.0.1
+row 1 "upstream direct (nginx)" "$T:$UPSTREAM_PORT/" "" yes "$UPSTREAM_PID" no
+row 2 "nginx reverse proxy, no auth" "$T:$LUA_PORT/public/x" "" yes "$NGINX_LUA_PID" no
+row 3 "nginx + Lua, token check, one HGET per request" "$T:$LUA_PORT/api/x" "$WORK/valid.txt" yes "$NGINX_LUA_PID" yes
+row 4 "nginx + Lua, token check, 1 s shared-dict cache" "$T:$LUA_PORT/cached/x" "$WORK/valid.txt" yes "$NGINX_LUA_PID" yes
+row 5 "nginx + Lua, no token (401)" "$T:$LUA_PORT/api/x" "" no "$NGINX_LUA_PID" no
+row 6 "stock Spring Cloud Gateway, public route" "$T:$STOCK_PORT/public/x" "" yes "$STOCK_PID" no
+row 7 "stock Spring Cloud Gateway + tutorial filter (one HGET)" "$T:$STOCK_PORT/api/x" "$WORK/valid.txt" yes "$STOCK_PID" yes
+row 8 "tokengate, public route" "$T:$GATEWAY_PORT/public/x" "" yes "$CACHED_PID" no
+row 9 "tokengate, token check, near cache" "$T:$GATEWAY_PORT/api/x" "$WORK/valid.txt" yes "$CACHED_PID" yes
+row 10 "tokengate, token check, no cache (one HGET)" "$T:$UNCACHED_PORT/api/x" "$WORK/valid.txt" yes "$UNCACHED_PID" yes
+row 11 "tokengate, no token (401)" "$T:$GATEWAY_PORT/api/x" "" no "$CACHED_PID" no
+row 12 "tokengate, unknown tokens (401, negative cache)" "$T:$GATEWAY_PORT/api/x" "$WORK/unknown.txt" no "$CACHED_PID" yes
+if [ -n "$JDK25_PID" ]; then
+  row 13 "tokengate on JDK 25, public route" "$T:$JDK25_PORT/public/x" "" yes "$JDK25_PID" no
+  row 14 "tokengate on JDK 25, token check, near cache" "$T:$JDK25_PORT/api/x" "$WORK/valid.txt" yes "$JDK25_PID" yes
+fi
 
-log "gateway with the near cache"
-start_gateway
-jvm_warmup
-scenario 2 "gateway, public route (auth off)" "http://127.0.0.1:$GATEWAY_PORT/public/x" "" yes no
-scenario 4 "gateway, token check, near cache" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/valid.txt" yes yes
-scenario 5 "gateway, no token (401)" "http://127.0.0.1:$GATEWAY_PORT/api/x" "" no no
-scenario 6 "gateway, unknown tokens (401, negative cache)" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/unknown.txt" no yes
-HEAP_CACHED=$(heap_used "$GATEWAY_PID")
-log "revocation latency: 200 near-cached tokens deleted one by one"
-REVOCATION=$(java bench/BenchRedis.java revocation "$REDIS_PORT" "http://127.0.0.1:$GATEWAY_PORT/api/x" 200)
-stop_gateway
-
-log "gateway without the cache"
-start_gateway --tokengate.cache.enabled=false
-jvm_warmup
-scenario 3 "gateway, token check, no cache (1 Redis round trip)" "http://127.0.0.1:$GATEWAY_PORT/api/x" "$WORK/valid.txt" yes yes
-HEAP_UNCACHED=$(heap_used "$GATEWAY_PID")
-stop_gateway
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "–" }'; }
-TABLE="| # | scenario | req/s | gateway CPU µs/req | p50 ms | p90 ms | p99 ms | non-2xx | × row 1 | × row 2 | Redis cmds/req |
-|---|---|---|---|---|---|---|---|---|---|---|"
-for n in 1 2 3 4 5 6; do
-  row=${ROWS[n]}
-  if [ "$n" = 1 ]; then r1="–"; r2="–"; else r1=$(ratio "${RPS[n]}" "${RPS[1]}"); r2=$(ratio "${RPS[n]}" "${RPS[2]}"); fi
-  [ "$n" = 2 ] && r2="1.00"
-  row=${row/RATIO1/$r1}
-  row=${row/RATIO2/$r2}
-  TABLE+=$'\n'"$row"
+for round in $(seq 1 "$ROUNDS"); do
+  for definition in "${ROW_DEFS[@]}"; do
+    log "round $round of $ROUNDS: ${definition%%|http*}"
+    measure "$definition"
+  done
 done
+
+HEAP_CACHED=$(heap_used "$CACHED_PID")
+HEAP_UNCACHED=$(heap_used "$UNCACHED_PID")
+log "revocation latency: 200 near-cached tokens deleted one by one"
+REVOCATION=$(java bench/BenchRedis.java revocation "$REDIS_PORT" "$T:$GATEWAY_PORT/api/x" 200)
+
+TABLE="| # | scenario | req/s | CPU µs/req | CPU per round | p50 ms | p99 ms | non-2xx | CPU × stock SCG public | Redis cmds/req |
+|---|---|---|---|---|---|---|---|---|---|"
+for definition in "${ROW_DEFS[@]}"; do
+  IFS='|' read -r id name _ _ expect2xx _ _ <<<"$definition"
+  non2xx=$(median "${NON2XX[$id]}")
+  [ "$expect2xx" = yes ] || non2xx="(all expected)"
+  TABLE+=$'\n'"| $id | $name | $(median "${RPS[$id]}") | $(median "${CPU[$id]}") | ${CPU[$id]% } | $(median "${P50[$id]}") | $(median "${P99[$id]}") | $non2xx | $(ratios "${CPU[$id]}" "${CPU[6]}" | sed 's/.*→ //') | $(median "${CMDS[$id]:-}") |"
+done
+
+goal() { # text a b bound (at most / at least)
+  local r
+  r=$(ratios "$2" "$3")
+  echo "| $1 | $r | $4 |"
+}
+GOALS="| goal (CPU µs/req unless said) | per round → median | target |
+|---|---|---|
+$(goal "near cache ÷ stock SCG public" "${CPU[9]}" "${CPU[6]}" "≤ 0.85")
+$(goal "near cache ÷ nginx + Lua cached" "${CPU[9]}" "${CPU[4]}" "≤ 3 (moonshot)")
+$(goal "no cache ÷ stock SCG + tutorial filter" "${CPU[10]}" "${CPU[7]}" "≤ 0.9")
+$(goal "near cache ÷ tokengate public, req/s" "${RPS[9]}" "${RPS[8]}" "≥ 0.95")
+$(goal "401 ÷ nginx + Lua 401" "${CPU[11]}" "${CPU[5]}" "≤ 4")"
+if [ -n "$JDK25_PID" ]; then
+  GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, public route" "${CPU[13]}" "${CPU[8]}" "(runtime choice)")"
+  GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, near cache" "${CPU[14]}" "${CPU[9]}" "(runtime choice)")"
+fi
 
 COMMIT=$(git rev-parse --short HEAD)
 DATE=$(date +%F)
@@ -138,17 +190,20 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
   echo
   echo "$TABLE"
   echo
-  echo "- machine: $(nproc) cores, $CPU_MODEL, $JDK"
-  echo "- load: wrk $THREADS threads, $CONNECTIONS connections, ${SECONDS_PER_SCENARIO}s per scenario after ${WARMUP_SECONDS}s of discarded warm-up (and ${JVM_WARMUP_SECONDS}s after each gateway start); $TOKENS seeded tokens, one picked at random per request"
+  echo "$GOALS"
+  echo
+  echo "- machine: $(nproc) cores, $CPU_MODEL, $JDK (JDK 25 rows: $("$JDK25" -version 2>&1 | head -1 || echo none))"
+  echo "- load: wrk $THREADS threads, $CONNECTIONS connections; $ROUNDS interleaved rounds, each row ${SECONDS_PER_ROW}s per round after ${WARMUP_SECONDS}s of discarded warm-up (and ${JVM_WARMUP_SECONDS}s of mixed traffic after each JVM start); $TOKENS seeded tokens, one picked at random per request"
+  echo "- req/s, CPU, p50, p99: medians of the rounds; CPU µs/req counts the measured gateway's process (nginx: master and workers) only"
   echo "- revocation, time from Redis confirming DEL to the gateway's first 401 (idle gateway, near cache on): $REVOCATION"
-  echo "- gateway heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults}"
-  echo "- everything (wrk, nginx, Redis, the gateway) shares the machine over loopback; CPU µs/req counts the gateway process only"
+  echo "- tokengate heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults}"
+  echo "- every process (wrk, nginx, Redis, all gateways, idle ones included) shares the machine over loopback"
 } >"$RESULT"
 cat "$RESULT"
 
 # The README's Performance section shows the latest table of the checked-out build.
 [ -z "${BENCH_JAR:-}" ] && python3 - "$RESULT" <<'PY' 2>/dev/null || log "README not updated (another jar, or python3 missing)"
-import re, sys
+import sys
 result = open(sys.argv[1]).read().split("\n", 2)[2].strip()
 readme = open("README.md").read()
 start, end = "<!-- bench:start -->", "<!-- bench:end -->"

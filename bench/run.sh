@@ -23,6 +23,8 @@ UNCACHED_PORT=$((GATEWAY_PORT + 3))                     # tokengate, no cache (m
 JDK25_PORT=$((GATEWAY_PORT + 6))                        # tokengate on JDK 25 (management: +8)
 STOCK_PORT=$((GATEWAY_PORT + 10))                       # stock Spring Cloud Gateway
 LUA_PORT=$((GATEWAY_PORT + 11))                         # nginx, plain and + Lua
+ROUTES_PORT=$((GATEWAY_PORT + 12))                      # tokengate with 1,000 public routes (management: +14)
+ROUTE_COUNT=1000
 GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # empty: the JVM defaults a user gets
 JDK25=${BENCH_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # Another build to measure on the same machine, e.g. the jar of the commit before a change; its results are labelled
@@ -60,21 +62,35 @@ heap_used() {
   jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }'
 }
 
-# One row: id|name|url|tokens file (empty: none)|2xx expected (yes/no)|pid whose process tree is timed|count Redis commands
+# One row: id|name|url|file for the wrk script (empty: none)|2xx expected (yes/no)|pid whose process tree is timed|
+# count Redis commands|wrk script (empty: bench/tokens.lua, a token from the file per request)
 declare -a ROW_DEFS=()
-row() { ROW_DEFS+=("$1|$2|$3|$4|$5|$6|$7"); }
+row() { ROW_DEFS+=("$1|$2|$3|$4|$5|$6|$7|${8:-}"); }
+
+# ROUTE_COUNT public routes /r<i>/** in the order given, and a file of one path under each for bench/paths.lua
+write_routes() {
+  {
+    echo "spring.cloud.gateway.server.webflux.routes:"
+    for i in $(seq 0 $((ROUTE_COUNT - 1))); do
+      printf '  - id: r%d\n    uri: http://127.0.0.1:%d\n    predicates: [ "Path=/r%d/**" ]\n    metadata: { auth: none }\n' \
+        "$i" "$UPSTREAM_PORT" "$i"
+    done
+  } >"$WORK/routes.yml"
+  seq 0 $((ROUTE_COUNT - 1)) | awk '{ print "/r" $1 "/x" }' >"$WORK/paths.txt"
+}
 
 # Per row, one value per round, space-separated
 declare -A CPU RPS P50 P99 NON2XX CMDS
 
 measure() { # row definition
-  local id name url tokens expect2xx pid count_redis
-  IFS='|' read -r id name url tokens expect2xx pid count_redis <<<"$1"
-  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" >/dev/null
+  local id name url tokens expect2xx pid count_redis script
+  IFS='|' read -r id name url tokens expect2xx pid count_redis script <<<"$1"
+  script=${script:-bench/tokens.lua}
+  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" "$script" >/dev/null
   local calls_before ticks_before out ticks_after calls_after requests
   calls_before=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
   ticks_before=$(tree_ticks "$pid")
-  out=$(wrk_run "$SECONDS_PER_ROW" "$url" "$tokens")
+  out=$(wrk_run "$SECONDS_PER_ROW" "$url" "$tokens" "$script")
   ticks_after=$(tree_ticks "$pid")
   calls_after=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
@@ -100,7 +116,7 @@ ratios() {
 
 # --- run ---------------------------------------------------------------------------------------------------------
 for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" \
-  "$JDK25_PORT" "$((JDK25_PORT + 2))" "$STOCK_PORT" "$LUA_PORT"; do
+  "$JDK25_PORT" "$((JDK25_PORT + 2))" "$STOCK_PORT" "$LUA_PORT" "$ROUTES_PORT" "$((ROUTES_PORT + 2))"; do
   port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
 done
 require_packages
@@ -117,12 +133,17 @@ start_gateway_jar "$GATEWAY_JAR" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))"
 CACHED_PID=$GATEWAY_PID
 start_gateway_jar "$GATEWAY_JAR" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" --tokengate.cache.enabled=false
 UNCACHED_PID=$GATEWAY_PID
+write_routes
+start_gateway_jar "$GATEWAY_JAR" "$ROUTES_PORT" "$((ROUTES_PORT + 2))" --spring.config.import="file:$WORK/routes.yml"
+ROUTES_PID=$GATEWAY_PID
 JDK25_PID=
 if [ -x "$JDK25" ]; then
   GATEWAY_JAVA=$JDK25 start_gateway_jar "$GATEWAY_JAR" "$JDK25_PORT" "$((JDK25_PORT + 2))"
   JDK25_PID=$GATEWAY_PID
 fi
 for port in "$STOCK_PORT" "$GATEWAY_PORT" "$UNCACHED_PORT" ${JDK25_PID:+"$JDK25_PORT"}; do jvm_warmup "$port"; done
+log "JIT warm-up of the JVM on $ROUTES_PORT: ${JVM_WARMUP_SECONDS}s over its $ROUTE_COUNT routes, discarded"
+wrk_run "$JVM_WARMUP_SECONDS" "http://127.0.0.1:$ROUTES_PORT/" "$WORK/paths.txt" bench/paths.lua >/dev/null
 
 T=http://127.0.0.1
 row 1 "upstream direct (nginx)" "$T:$UPSTREAM_PORT/" "" yes "$UPSTREAM_PID" no
@@ -137,6 +158,7 @@ row 9 "tokengate, token check, near cache" "$T:$GATEWAY_PORT/api/x" "$WORK/valid
 row 10 "tokengate, token check, no cache (one HGET)" "$T:$UNCACHED_PORT/api/x" "$WORK/valid.txt" yes "$UNCACHED_PID" yes
 row 11 "tokengate, no token (401)" "$T:$GATEWAY_PORT/api/x" "" no "$CACHED_PID" no
 row 12 "tokengate, unknown tokens (401, negative cache)" "$T:$GATEWAY_PORT/api/x" "$WORK/unknown.txt" no "$CACHED_PID" yes
+row 15 "tokengate, $ROUTE_COUNT public routes, requests spread over them" "$T:$ROUTES_PORT/" "$WORK/paths.txt" yes "$ROUTES_PID" no bench/paths.lua
 if [ -n "$JDK25_PID" ]; then
   row 13 "tokengate on JDK 25, public route" "$T:$JDK25_PORT/public/x" "" yes "$JDK25_PID" no
   row 14 "tokengate on JDK 25, token check, near cache" "$T:$JDK25_PORT/api/x" "$WORK/valid.txt" yes "$JDK25_PID" yes
@@ -157,7 +179,7 @@ REVOCATION=$(java bench/BenchRedis.java revocation "$REDIS_PORT" "$T:$GATEWAY_PO
 TABLE="| # | scenario | req/s | CPU µs/req | CPU per round | p50 ms | p99 ms | non-2xx | CPU × stock SCG public | Redis cmds/req |
 |---|---|---|---|---|---|---|---|---|---|"
 for definition in "${ROW_DEFS[@]}"; do
-  IFS='|' read -r id name _ _ expect2xx _ _ <<<"$definition"
+  IFS='|' read -r id name _ _ expect2xx _ _ _ <<<"$definition"
   non2xx=$(median "${NON2XX[$id]}")
   [ "$expect2xx" = yes ] || non2xx="(all expected)"
   TABLE+=$'\n'"| $id | $name | $(median "${RPS[$id]}") | $(median "${CPU[$id]}") | ${CPU[$id]% } | $(median "${P50[$id]}") | $(median "${P99[$id]}") | $non2xx | $(ratios "${CPU[$id]}" "${CPU[6]}" | sed 's/.*→ //') | $(median "${CMDS[$id]:-}") |"
@@ -174,7 +196,8 @@ $(goal "near cache ÷ stock SCG public" "${CPU[9]}" "${CPU[6]}" "≤ 0.85")
 $(goal "near cache ÷ nginx + Lua cached" "${CPU[9]}" "${CPU[4]}" "≤ 3 (moonshot)")
 $(goal "no cache ÷ stock SCG + tutorial filter" "${CPU[10]}" "${CPU[7]}" "≤ 0.9")
 $(goal "near cache ÷ tokengate public, req/s" "${RPS[9]}" "${RPS[8]}" "≥ 0.95")
-$(goal "401 ÷ nginx + Lua 401" "${CPU[11]}" "${CPU[5]}" "≤ 4")"
+$(goal "401 ÷ nginx + Lua 401" "${CPU[11]}" "${CPU[5]}" "≤ 4")
+$(goal "$ROUTE_COUNT routes ÷ 2 routes (public)" "${CPU[15]}" "${CPU[8]}" "≤ 1.2")"
 if [ -n "$JDK25_PID" ]; then
   GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, public route" "${CPU[13]}" "${CPU[8]}" "(runtime choice)")"
   GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, near cache" "${CPU[14]}" "${CPU[9]}" "(runtime choice)")"

@@ -11,6 +11,7 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
@@ -70,11 +71,10 @@ public class ManagementSecurityConfiguration {
      */
     private static AuthenticationWebFilter adminAuthentication(
             AdminCredentials credentials, ManagementEntryPoint entryPoint, ServerWebExchangeMatcher open) {
-        AuthenticationWebFilter filter = new AuthenticationWebFilter(credentials);
-        filter.setRequiresAuthenticationMatcher(new NegatedServerWebExchangeMatcher(open));
-        filter.setServerAuthenticationConverter(new AdminTokenConverter());
-        filter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
-        return filter;
+        return adminCredentialFilter(
+                credentials,
+                new NegatedServerWebExchangeMatcher(open),
+                new ServerAuthenticationEntryPointFailureHandler(entryPoint));
     }
 
     /**
@@ -84,11 +84,18 @@ public class ManagementSecurityConfiguration {
      */
     private static AuthenticationWebFilter adminOnOpenPaths(
             AdminCredentials credentials, ServerWebExchangeMatcher open) {
+        return adminCredentialFilter(
+                credentials, open, (exchange, failure) -> exchange.getChain().filter(exchange.getExchange()));
+    }
+
+    private static AuthenticationWebFilter adminCredentialFilter(
+            AdminCredentials credentials,
+            ServerWebExchangeMatcher where,
+            ServerAuthenticationFailureHandler onFailure) {
         AuthenticationWebFilter filter = new AuthenticationWebFilter(credentials);
-        filter.setRequiresAuthenticationMatcher(open);
+        filter.setRequiresAuthenticationMatcher(where);
         filter.setServerAuthenticationConverter(new AdminTokenConverter());
-        filter.setAuthenticationFailureHandler(
-                (exchange, failure) -> exchange.getChain().filter(exchange.getExchange()));
+        filter.setAuthenticationFailureHandler(onFailure);
         return filter;
     }
 }

@@ -176,7 +176,6 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
             }
             confirmed.remove(connection);
             endTrust(reason);
-            offReason = reason;
             if (refusalLogged) {
                 return;
             }
@@ -187,10 +186,10 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
 
     /** Called holding {@code this}: the cache is dropped, and counted as dropped, once however many nodes report. */
     private void endTrust(String reason) {
+        offReason = reason;
         if (!trusted) {
             return;
         }
-        offReason = reason;
         trusted = false;
         cache.invalidateAll();
         metrics.flushed();

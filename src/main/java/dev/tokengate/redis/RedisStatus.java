@@ -21,8 +21,9 @@ public class RedisStatus {
 
     private final RedisAddress address;
     private final AtomicReference<State> state = new AtomicReference<>(new State(null, Instant.now()));
-    private volatile RedisFailure lastFailure;
-    private volatile Instant lastFailureAt;
+    /** The last state with a failure, kept after Redis answers again: what health shows. */
+    private volatile State lastDown;
+
     private volatile Duration lastPing;
 
     public RedisStatus(RedisAddress address) {
@@ -50,9 +51,9 @@ public class RedisStatus {
                         || !failure.cause().isDiagnostic())) {
             return;
         }
-        if (state.compareAndSet(previous, new State(failure, Instant.now()))) {
-            lastFailure = failure;
-            lastFailureAt = Instant.now();
+        State down = new State(failure, Instant.now());
+        if (state.compareAndSet(previous, down)) {
+            lastDown = down;
             log.warn(
                     "{} does not answer: {}; requests that need a token get 503 until it does",
                     where,
@@ -85,15 +86,15 @@ public class RedisStatus {
         if (ping != null) {
             details.put("lastPingMillis", ping.toNanos() / 1_000_000.0);
         }
-        RedisFailure failure = lastFailure;
-        if (failure != null) {
+        State down = lastDown;
+        if (down != null) {
             details.put(
                     "lastError",
                     Map.of(
-                            "cause", failure.cause().name().toLowerCase(),
-                            "description", failure.cause().description(),
-                            "message", failure.message(),
-                            "at", lastFailureAt.toString()));
+                            "cause", down.failure().cause().name().toLowerCase(),
+                            "description", down.failure().cause().description(),
+                            "message", down.failure().message(),
+                            "at", down.since().toString()));
         }
         return details;
     }

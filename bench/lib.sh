@@ -162,9 +162,9 @@ tree_ticks() {
 }
 redis_calls() { java bench/BenchRedis.java calls "$REDIS_PORT"; }
 
-wrk_run() { # seconds url [file-or-empty [script, default bench/tokens.lua: a token from the file per request]]
+wrk_run() { # seconds url [file-or-empty [path]]: a token from the file per request (bench/tokens.lua), or its path
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$1"s --latency)
-  if [ -n "${3:-}" ]; then wrk "${args[@]}" -s "${4:-bench/tokens.lua}" "$2" -- "$3"; else wrk "${args[@]}" "$2"; fi
+  if [ -n "${3:-}" ]; then wrk "${args[@]}" -s bench/tokens.lua "$2" -- "$3" "${4:-}"; else wrk "${args[@]}" "$2"; fi
 }
 
 to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 1.02s) to milliseconds

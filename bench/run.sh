@@ -63,11 +63,11 @@ heap_used() {
 }
 
 # One row: id|name|url|file for the wrk script (empty: none)|2xx expected (yes/no)|pid whose process tree is timed|
-# count Redis commands|wrk script (empty: bench/tokens.lua, a token from the file per request)
+# count Redis commands|`path` when the file holds paths rather than tokens (bench/tokens.lua)
 declare -a ROW_DEFS=()
 row() { ROW_DEFS+=("$1|$2|$3|$4|$5|$6|$7|${8:-}"); }
 
-# ROUTE_COUNT public routes /r<i>/** in the order given, and a file of one path under each for bench/paths.lua
+# ROUTE_COUNT public routes /r<i>/** in the order given, and a file of one path under each
 write_routes() {
   {
     echo "spring.cloud.gateway.server.webflux.routes:"
@@ -83,14 +83,13 @@ write_routes() {
 declare -A CPU RPS P50 P99 NON2XX CMDS
 
 measure() { # row definition
-  local id name url tokens expect2xx pid count_redis script
-  IFS='|' read -r id name url tokens expect2xx pid count_redis script <<<"$1"
-  script=${script:-bench/tokens.lua}
-  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" "$script" >/dev/null
+  local id name url tokens expect2xx pid count_redis mode
+  IFS='|' read -r id name url tokens expect2xx pid count_redis mode <<<"$1"
+  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" "$mode" >/dev/null
   local calls_before ticks_before out ticks_after calls_after requests
   calls_before=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
   ticks_before=$(tree_ticks "$pid")
-  out=$(wrk_run "$SECONDS_PER_ROW" "$url" "$tokens" "$script")
+  out=$(wrk_run "$SECONDS_PER_ROW" "$url" "$tokens" "$mode")
   ticks_after=$(tree_ticks "$pid")
   calls_after=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
@@ -143,7 +142,7 @@ if [ -x "$JDK25" ]; then
 fi
 for port in "$STOCK_PORT" "$GATEWAY_PORT" "$UNCACHED_PORT" ${JDK25_PID:+"$JDK25_PORT"}; do jvm_warmup "$port"; done
 log "JIT warm-up of the JVM on $ROUTES_PORT: ${JVM_WARMUP_SECONDS}s over its $ROUTE_COUNT routes, discarded"
-wrk_run "$JVM_WARMUP_SECONDS" "http://127.0.0.1:$ROUTES_PORT/" "$WORK/paths.txt" bench/paths.lua >/dev/null
+wrk_run "$JVM_WARMUP_SECONDS" "http://127.0.0.1:$ROUTES_PORT/" "$WORK/paths.txt" path >/dev/null
 
 T=http://127.0.0.1
 row 1 "upstream direct (nginx)" "$T:$UPSTREAM_PORT/" "" yes "$UPSTREAM_PID" no
@@ -158,7 +157,7 @@ row 9 "tokengate, token check, near cache" "$T:$GATEWAY_PORT/api/x" "$WORK/valid
 row 10 "tokengate, token check, no cache (one HGET)" "$T:$UNCACHED_PORT/api/x" "$WORK/valid.txt" yes "$UNCACHED_PID" yes
 row 11 "tokengate, no token (401)" "$T:$GATEWAY_PORT/api/x" "" no "$CACHED_PID" no
 row 12 "tokengate, unknown tokens (401, negative cache)" "$T:$GATEWAY_PORT/api/x" "$WORK/unknown.txt" no "$CACHED_PID" yes
-row 15 "tokengate, $ROUTE_COUNT public routes, requests spread over them" "$T:$ROUTES_PORT/" "$WORK/paths.txt" yes "$ROUTES_PID" no bench/paths.lua
+row 15 "tokengate, $ROUTE_COUNT public routes, requests spread over them" "$T:$ROUTES_PORT/" "$WORK/paths.txt" yes "$ROUTES_PID" no path
 if [ -n "$JDK25_PID" ]; then
   row 13 "tokengate on JDK 25, public route" "$T:$JDK25_PORT/public/x" "" yes "$JDK25_PID" no
   row 14 "tokengate on JDK 25, token check, near cache" "$T:$JDK25_PORT/api/x" "$WORK/valid.txt" yes "$JDK25_PID" yes

@@ -1,5 +1,7 @@
--- wrk script: every request carries a token picked at random from the file named after --
-local tokens = {}
+-- wrk script: every request carries a token picked at random from the file named after --; with `path` after the
+-- file, every request goes to a path picked at random from it instead
+local lines = {}
+local as_path = false
 local threads = 0
 
 function setup(thread)
@@ -9,11 +11,16 @@ end
 
 function init(args)
   for line in io.lines(args[1]) do
-    tokens[#tokens + 1] = line
+    lines[#lines + 1] = line
   end
+  as_path = args[2] == "path"
   math.randomseed(os.time() + id * 7919)
 end
 
 function request()
-  return wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] })
+  local line = lines[math.random(#lines)]
+  if as_path then
+    return wrk.format(nil, line)
+  end
+  return wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. line })
 end

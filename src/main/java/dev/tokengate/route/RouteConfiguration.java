@@ -4,17 +4,37 @@ import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.accept.ApiVersionStrategy;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class RouteConfiguration {
+
+    /** In place of Spring Cloud Gateway's router, which backs off when one is defined. */
+    @Bean
+    IndexedRoutePredicateHandlerMapping routePredicateHandlerMapping(
+            FilteringWebHandler webHandler,
+            RouteLocator routeLocator,
+            GlobalCorsProperties globalCorsProperties,
+            Environment environment,
+            ObjectProvider<ApiVersionStrategy> apiVersionStrategy) {
+        IndexedRoutePredicateHandlerMapping mapping =
+                new IndexedRoutePredicateHandlerMapping(webHandler, routeLocator, globalCorsProperties, environment);
+        apiVersionStrategy.ifAvailable(mapping::setApiVersionStrategy);
+        return mapping;
+    }
 
     @Bean
     RouteDefinitionCheck routeDefinitionCheck(

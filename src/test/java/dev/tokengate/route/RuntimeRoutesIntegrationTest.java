@@ -91,6 +91,33 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
         });
     }
 
+    /**
+     * The router tests only the routes a path's first segment could match, in their order: a route ordered ahead with
+     * a variable first segment still comes before the configured {@code /orders/**}, until it is deleted.
+     */
+    @Test
+    void aRouteOrderedAheadOfLiteralRoutesIsTestedFirstEvenWithAVariableFirstSegment() {
+        String id = routeId("ahead");
+        String body = "{\"uri\":\"" + upstream.url() + "\",\"order\":-1,\"predicates\":[{\"name\":\"Path\","
+                + "\"args\":{\"_genkey_0\":\"/{section}/" + id + "/**\"}}],\"metadata\":{\"auth\":\"none\"}}";
+        saveAndRefresh(id, body);
+        try {
+            await().atMost(PROPAGATION_BOUND)
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> get(client, "/orders/" + id + "/x", null)
+                            .expectStatus()
+                            .isOk());
+            get(client, "/orders/other/x", null).expectStatus().isUnauthorized();
+            assertThat(upstream.lastRequest().uri()).isEqualTo("/orders/" + id + "/x");
+        } finally {
+            deleteRoute(id);
+        }
+        await().atMost(PROPAGATION_BOUND)
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() ->
+                        get(client, "/orders/" + id + "/x", null).expectStatus().isUnauthorized());
+    }
+
     @Test
     void routesKeptInRedisAreServedByAnInstanceStartedAfterwards() {
         String id = routeId("kept");
@@ -281,10 +308,14 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
     }
 
     private void addRoute(String id, String metadata) {
+        saveAndRefresh(id, definition(id, metadata));
+    }
+
+    private void saveAndRefresh(String id, String definition) {
         admin().post()
                 .uri("/actuator/gateway/routes/{id}", id)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(definition(id, metadata))
+                .bodyValue(definition)
                 .exchange()
                 .expectStatus()
                 .isCreated();

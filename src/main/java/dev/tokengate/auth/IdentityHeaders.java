@@ -20,14 +20,6 @@ final class IdentityHeaders {
         this.scopesHeader = scopesHeader;
     }
 
-    String userHeader() {
-        return userHeader;
-    }
-
-    String scopesHeader() {
-        return scopesHeader;
-    }
-
     boolean presentIn(HttpHeaders headers) {
         for (String name : headers.headerNames()) {
             if (isIdentityHeader(name)) {

@@ -7,6 +7,7 @@ import dev.tokengate.token.TokenRecord;
 import dev.tokengate.token.TokenStore;
 import dev.tokengate.token.TokenStoreUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -33,6 +34,13 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
 
     /** The {@link TokenRecord} of a request whose token was checked and accepted; absent otherwise. */
     public static final String AUTHENTICATED_ATTRIBUTE = TokenAuthenticationFilter.class.getName() + ".authenticated";
+
+    /**
+     * The {@code Authorization} values the client sent with a token that was checked and accepted, which are not to
+     * reach the upstream; absent when {@code forward-credentials} is on, and on public routes.
+     */
+    public static final String WITHHELD_CREDENTIALS_ATTRIBUTE =
+            TokenAuthenticationFilter.class.getName() + ".withheldCredentials";
 
     private static final Logger log = LoggerFactory.getLogger(TokenAuthenticationFilter.class);
 
@@ -150,10 +158,15 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
             AuthDecision decision) {
         if (decision instanceof AuthDecision.Authenticated authenticated) {
             metrics.authenticated(route.getId());
-            exchange.getAttributes().put(AUTHENTICATED_ATTRIBUTE, authenticated.token());
-            exchange.getAttributes()
-                    .put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
-            return chain.filter(withIdentity(exchange, authenticated.token()));
+            Map<String, Object> attributes = exchange.getAttributes();
+            attributes.put(AUTHENTICATED_ATTRIBUTE, authenticated.token());
+            attributes.put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
+            if (!forwardCredentials) {
+                attributes.put(
+                        WITHHELD_CREDENTIALS_ATTRIBUTE,
+                        exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
+            }
+            return chain.filter(withoutClientIdentity(exchange));
         }
         if (decision == AuthFailure.INVALID) {
             return guard.recordFailure(clientAddress(exchange))
@@ -169,23 +182,11 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         return failureWriter.writeTooManyAttempts(exchange, seconds);
     }
 
-    private ServerWebExchange withIdentity(ServerWebExchange exchange, TokenRecord token) {
-        ServerHttpRequest request = exchange.getRequest()
-                .mutate()
-                .headers(headers -> {
-                    identityHeaders.removeFrom(headers);
-                    if (!forwardCredentials) {
-                        headers.remove(HttpHeaders.AUTHORIZATION);
-                    }
-                    headers.set(identityHeaders.userHeader(), token.user());
-                    if (!token.scopes().isEmpty()) {
-                        headers.set(identityHeaders.scopesHeader(), token.scopes());
-                    }
-                })
-                .build();
-        return exchange.mutate().request(request).build();
-    }
-
+    /**
+     * The request route filters see: the identity headers are written once, by {@code UpstreamHeadersFilter}, as the
+     * request leaves; until then only the client's could be there, and those are removed (copying the headers only
+     * when there are some). The checked identity is in {@link #AUTHENTICATED_ATTRIBUTE}.
+     */
     private ServerWebExchange withoutClientIdentity(ServerWebExchange exchange) {
         if (!identityHeaders.presentIn(exchange.getRequest().getHeaders())) {
             return exchange;

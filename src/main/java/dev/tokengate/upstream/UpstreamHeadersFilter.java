@@ -6,6 +6,7 @@ import dev.tokengate.auth.ClientAddresses;
 import dev.tokengate.auth.TokenAuthenticationFilter;
 import dev.tokengate.http.HttpTokens;
 import dev.tokengate.token.TokenRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -15,7 +16,8 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Writes the headers the gateway owns onto every request it forwards, after everything a client can influence: the
- * identity headers (only for a checked token), {@code X-Request-Id}, {@code X-Real-IP} and {@code X-Forwarded-For}.
+ * identity headers (only for a checked token), {@code X-Request-Id}, {@code X-Real-IP} and {@code X-Forwarded-For};
+ * and withholds the client's {@code Authorization} after a token check, unless {@code forward-credentials} is on.
  * Whatever the client sent under those names, in any case or with {@code _} for {@code -} (which CGI, WSGI and Rack
  * servers read as the same variable), is removed first, so each reaches the upstream once, exactly as the gateway
  * set it.
@@ -52,6 +54,10 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
                 upstream.addAll(header.getKey(), header.getValue());
             }
         }
+        List<String> withheld = exchange.getAttribute(TokenAuthenticationFilter.WITHHELD_CREDENTIALS_ATTRIBUTE);
+        if (withheld != null) {
+            withhold(upstream, withheld);
+        }
         String requestId = exchange.getAttribute(AccessLogFilter.REQUEST_ID_ATTRIBUTE);
         if (requestId != null) {
             upstream.set(AccessLogFilter.REQUEST_ID_HEADER, requestId);
@@ -67,6 +73,24 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
         upstream.set(REAL_IP, client.address());
         upstream.set(FORWARDED_FOR, client.forwardedFor());
         return upstream;
+    }
+
+    /**
+     * Removes the client's {@code Authorization} values, once each, and keeps any a route filter added or set (a
+     * credential for the upstream, say).
+     */
+    private static void withhold(HttpHeaders upstream, List<String> clientCredentials) {
+        List<String> credentials = upstream.get(HttpHeaders.AUTHORIZATION);
+        if (credentials == null) {
+            return;
+        }
+        List<String> kept = new ArrayList<>(credentials);
+        clientCredentials.forEach(kept::remove);
+        if (kept.isEmpty()) {
+            upstream.remove(HttpHeaders.AUTHORIZATION);
+        } else {
+            upstream.put(HttpHeaders.AUTHORIZATION, kept);
+        }
     }
 
     private boolean isOwned(String name) {

@@ -44,6 +44,24 @@ class GatewayOwnedHeadersIntegrationTest extends GatewayIntegrationTest {
         assertThat(received.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
     }
 
+    /**
+     * Route filters run before the gateway writes the identity headers: a client's spoofed {@code X-User-Id} is gone
+     * before any filter can copy it, and of the {@code Authorization} values only the client's token is withheld.
+     */
+    @Test
+    void routeFiltersSeeNoClientIdentityAndKeepTheirOwnCredentialForTheUpstream() {
+        String token = tokens.issue("alice", "orders:read");
+
+        RawHttpClient.Response response =
+                raw().get("/mapped/1", "Authorization: Bearer " + token, "X-User-Id: admin", "X_User_Id: admin");
+
+        assertThat(response.status()).isEqualTo(200);
+        RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+        assertThat(received.header("X-Mapped-User")).isNull();
+        assertThat(received.header("X-User-Id")).isEqualTo("alice");
+        assertThat(received.header("Authorization")).isEqualTo("Basic dXBzdHJlYW06c2VjcmV0");
+    }
+
     @Test
     void twoRequestIdsAreBothReplacedByOneNewId() {
         RawHttpClient.Response response = raw().get("/public/1", "X-Request-Id: first-id", "X-Request-Id: second-id");

@@ -74,12 +74,17 @@ public final class RecordingUpstream {
                         .then()));
     }
 
-    /** A WebSocket that first says which user the gateway named, then echoes every text frame. */
+    /**
+     * A WebSocket that first says which user the gateway named and which {@code Authorization} reached it, then echoes
+     * every text frame.
+     */
     private Publisher<Void> echo(WebsocketInbound in, WebsocketOutbound out) {
         count.incrementAndGet();
         String user = in.headers().get("X-User-Id");
-        return out.sendString(
-                Flux.concat(Mono.just("user=" + user), in.receive().asString()));
+        String authorization = in.headers().get("Authorization");
+        return out.sendString(Flux.concat(
+                Mono.just("user=" + user + " authorization=" + authorization),
+                in.receive().asString()));
     }
 
     /** Body bytes received since the last {@link #clear()}. */

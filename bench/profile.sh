@@ -2,9 +2,11 @@
 # Where tokengate's CPU goes, by JFR: bench/profile.sh [seconds-per-scenario]
 #
 # Starts Redis (10,000 seeded tokens), the nginx upstream and the gateway jar with a JFR recording per scenario
-# (public route, token check with the near cache, token check without it), drives each with wrk after a JIT warm-up,
-# and writes the hottest methods of each (`jfr view hot-methods`, with Temurin 25's jfr when installed) to
-# bench/results/<date>-<commit>-profile.md. Read it next to a bench/run.sh result of the same commit.
+# (stock Spring Cloud Gateway's public route for reference, tokengate's public route, token check with the near cache,
+# without it), drives each with wrk after a JIT warm-up, and writes for each the share of samples per part of the
+# request path and per method on the stack (bench/JfrSummary.java: a flame graph as a table) and the hottest methods
+# (`jfr view hot-methods`, with Temurin 25's jfr when installed) to bench/results/<date>-<commit>-profile.md. Read it
+# next to a bench/run.sh result of the same commit. PROFILE_KEEP=<folder> keeps the recordings there.
 set -euo pipefail
 
 SECONDS_PER_SCENARIO=${1:-20}
@@ -23,7 +25,9 @@ GATEWAY_JAVA_OPTS=
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 
+STOCK_JAR=bench/stock-scg/target/stock-scg.jar
 [ -f target/tokengate.jar ] || ./mvnw -B -q package -DskipTests
+[ -f "$STOCK_JAR" ] || ./mvnw -B -q -f bench/stock-scg/pom.xml package
 require_packages
 start_redis
 java bench/BenchRedis.java seed "$REDIS_PORT" "$TOKENS" "$WORK/valid.txt" "$WORK/unknown.txt"
@@ -37,10 +41,15 @@ RESULT="bench/results/$(date +%F)-$COMMIT-profile.md"
   echo "JFR (\`settings=profile\`), ${SECONDS_PER_SCENARIO}s of wrk ($THREADS threads, $CONNECTIONS connections) per scenario after a 20 s JIT warm-up; \`jfr view hot-methods\`: the methods on top of the sampled stacks."
 } >"$RESULT"
 
-profile() { # name path tokens-file [--extra.property=value ...]
-  local name=$1 path=$2 tokens=$3 recording="$WORK/recording-$RANDOM.jfr"
+profile() { # name path tokens-file [--extra.property=value ...]; PROFILE_STOCK=1 for stock Spring Cloud Gateway
+  local name=$1 path=$2 tokens=$3 recording="${PROFILE_KEEP:-$WORK}/recording-$RANDOM.jfr"
   shift 3
-  start_gateway_jar target/tokengate.jar "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))" "$@"
+  if [ -n "${PROFILE_STOCK:-}" ]; then
+    start_jar java "$STOCK_JAR" "$GATEWAY_PORT"
+    GATEWAY_PID=$STARTED_PID
+  else
+    start_gateway_jar target/tokengate.jar "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))" "$@"
+  fi
   log "$name: warm-up, then ${SECONDS_PER_SCENARIO}s recorded"
   wrk_run 20 "http://127.0.0.1:$GATEWAY_PORT$path" "$tokens" >/dev/null
   jcmd "$GATEWAY_PID" JFR.start name=bench settings=profile >/dev/null
@@ -51,12 +60,15 @@ profile() { # name path tokens-file [--extra.property=value ...]
     echo
     echo "## $name"
     echo
+    java bench/JfrSummary.java "$recording"
+    echo
     echo '```'
     "$JFR" view --width 160 hot-methods "$recording"
     echo '```'
   } >>"$RESULT"
 }
 
+PROFILE_STOCK=1 profile "stock Spring Cloud Gateway, public route" /public/x ""
 profile "public route" /public/x ""
 profile "token check, near cache" /api/x "$WORK/valid.txt"
 profile "token check, no cache" /api/x "$WORK/valid.txt" --tokengate.cache.enabled=false

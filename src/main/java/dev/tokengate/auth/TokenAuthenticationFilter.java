@@ -2,6 +2,8 @@ package dev.tokengate.auth;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokengate.access.AccessLogFilter;
 import dev.tokengate.token.TokenRecord;
 import dev.tokengate.token.TokenStore;
@@ -54,6 +56,13 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final ClientAddresses clientAddresses;
 
     /**
+     * Each route's policy, read from its metadata once rather than per request. Keyed by the route object (weak keys
+     * compare by identity): a refresh builds new routes, and the old ones' entries go with them.
+     */
+    private final Cache<Route, RoutePolicy> policies =
+            Caffeine.newBuilder().weakKeys().build();
+
+    /**
      * @param tokenStore the lookup chain
      * @param guard counts invalid-token attempts per client address (off: counts nothing, blocks nobody)
      * @param clientAddresses says which client address the guard counts
@@ -78,7 +87,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
-        RoutePolicy policy = RoutePolicy.of(route);
+        RoutePolicy policy = policies.get(route, RoutePolicy::of);
         if (!policy.authRequired()) {
             return chain.filter(withoutClientIdentity(exchange));
         }

@@ -97,6 +97,11 @@ class RedisConfiguration {
     }
 
     @Bean
+    ClientResourcesBuilderCustomizer runOnReactorNettyEventLoops() {
+        return resources -> resources.eventLoopGroupProvider(new ReactorNettyEventLoops());
+    }
+
+    @Bean
     ClientResourcesBuilderCustomizer fastReconnect() {
         return resources -> resources.reconnectDelay(
                 Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS));

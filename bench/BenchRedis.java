@@ -33,6 +33,9 @@ public class BenchRedis {
     // Commands that are not token lookups: this program's own, and the near cache's heartbeat and set-up.
     private static final Set<String> NOT_LOOKUPS = Set.of("info", "ping", "client", "hello", "hset", "del");
 
+    // Commands sent before their replies are read: Redis keeps every reply in memory until then.
+    private static final int SEED_BATCH = 10_000;
+
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[1]);
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -59,10 +62,12 @@ public class BenchRedis {
             write(out, "HSET", "auth:token:" + hash, "user", "bench-user-" + i, "scopes", "bench:read");
             valid.add(token);
             unknown.add(newToken(random));
-        }
-        out.flush();
-        for (int i = 0; i < count; i++) {
-            readLine(in);
+            if ((i + 1) % SEED_BATCH == 0 || i + 1 == count) {
+                out.flush();
+                for (int replies = (i % SEED_BATCH) + 1; replies > 0; replies--) {
+                    readLine(in);
+                }
+            }
         }
         Files.write(validFile, valid);
         Files.write(unknownFile, unknown);

@@ -120,19 +120,27 @@ CONF
 }
 
 # A JVM gateway jar with the bench routes: java-binary jar port [--extra.property=value ...], its pid in STARTED_PID.
+# JAVA_OPTS_FOR_JAR adds JVM options for this start only. STARTUP[port] is "<ms to ready> <RSS MB at ready>": from
+# launch to the server's port answering, and the process's resident memory then.
 STARTED_PID=
+declare -A STARTUP
 start_jar() {
-  local java=$1 jar=$2 port=$3
+  local java=$1 jar=$2 port=$3 started
   shift 3
+  started=$(date +%s%N)
   # shellcheck disable=SC2086
-  "$java" $GATEWAY_JAVA_OPTS -jar "$jar" \
+  "$java" $GATEWAY_JAVA_OPTS ${JAVA_OPTS_FOR_JAR:-} -jar "$jar" \
     --server.port="$port" \
     --spring.data.redis.port="$REDIS_PORT" \
     --bench.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" \
     "$@" >"$WORK/jar-$port.log" 2>&1 &
   STARTED_PID=$!
   PIDS+=("$STARTED_PID")
-  wait_for_port "$port" "$jar on $port" "$WORK/jar-$port.log"
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    kill -0 "$STARTED_PID" 2>/dev/null || { log "$jar on $port exited"; tail -30 "$WORK/jar-$port.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  STARTUP[$port]="$((($(date +%s%N) - started) / 1000000)) $(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$STARTED_PID/status")"
 }
 
 GATEWAY_PID=
@@ -162,9 +170,18 @@ tree_ticks() {
 }
 redis_calls() { java bench/BenchRedis.java calls "$REDIS_PORT"; }
 
-wrk_run() { # seconds url [file-or-empty [path]]: a token from the file per request (bench/tokens.lua), or its path
-  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$1"s --latency)
-  if [ -n "${3:-}" ]; then wrk "${args[@]}" -s bench/tokens.lua "$2" -- "$3" "${4:-}"; else wrk "${args[@]}" "$2"; fi
+# seconds url [file [mode [connections]]]: with a file, a token from it per request (bench/tokens.lua; mode `zipf`:
+# picked with Zipf popularity, the first line most often), or with mode `path` a path from it; mode `body` without a
+# file: POST 1 MB (bench/body.lua)
+wrk_run() {
+  local args=(-t"$THREADS" -c"${5:-$CONNECTIONS}" -d"$1"s --latency)
+  if [ "${4:-}" = body ]; then
+    wrk "${args[@]}" -s bench/body.lua "$2"
+  elif [ -n "${3:-}" ]; then
+    wrk "${args[@]}" -s bench/tokens.lua "$2" -- "$3" "${4:-}"
+  else
+    wrk "${args[@]}" "$2"
+  fi
 }
 
 to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 1.02s) to milliseconds

@@ -24,7 +24,15 @@ JDK25_PORT=$((GATEWAY_PORT + 6))                        # tokengate on JDK 25 (m
 STOCK_PORT=$((GATEWAY_PORT + 10))                       # stock Spring Cloud Gateway
 LUA_PORT=$((GATEWAY_PORT + 11))                         # nginx, plain and + Lua
 ROUTES_PORT=$((GATEWAY_PORT + 12))                      # tokengate with 1,000 public routes (management: +14)
+ROUTES100_PORT=$((GATEWAY_PORT + 15))                   # tokengate with 100 public routes (management: +17)
+ZIPF_PORT=$((GATEWAY_PORT + 18))                        # tokengate for the 1,000,000 Zipf tokens (management: +20)
+CONTAINER_PORT=$((GATEWAY_PORT + 21))                   # tokengate with a container's JVM settings (management: +23)
+CONTAINER25_PORT=$((GATEWAY_PORT + 24))                 # the same on JDK 25 (management: +26)
 ROUTE_COUNT=1000
+ZIPF_TOKENS=${BENCH_ZIPF_TOKENS:-1000000}
+# What the JVM picks in deploy/kubernetes/deployment.yaml: a 768 MiB limit with MaxRAMPercentage=75 is a 576 MB heap,
+# and below 1,792 MB of memory the JVM does not count as a server machine and takes the serial collector.
+CONTAINER_JAVA_OPTS=${BENCH_CONTAINER_JAVA_OPTS:--XX:+UseSerialGC -Xmx576m}
 GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # empty: the JVM defaults a user gets
 JDK25=${BENCH_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # Another build to measure on the same machine, e.g. the jar of the commit before a change; its results are labelled
@@ -63,33 +71,40 @@ heap_used() {
 }
 
 # One row: id|name|url|file for the wrk script (empty: none)|2xx expected (yes/no)|pid whose process tree is timed|
-# count Redis commands|`path` when the file holds paths rather than tokens (bench/tokens.lua)
+# count Redis commands|wrk mode (see wrk_run: path, zipf, body)|connections (default CONNECTIONS)
 declare -a ROW_DEFS=()
-row() { ROW_DEFS+=("$1|$2|$3|$4|$5|$6|$7|${8:-}"); }
+row() { ROW_DEFS+=("$1|$2|$3|$4|$5|$6|$7|${8:-}|${9:-$CONNECTIONS}"); }
 
-# ROUTE_COUNT public routes /r<i>/** in the order given, and a file of one path under each
+# count public routes /r<i>/** in the order given (routes-<count>.yml), and a file of one path under each
+# (paths-<count>.txt)
 write_routes() {
+  local count=$1
   {
     echo "spring.cloud.gateway.server.webflux.routes:"
-    for i in $(seq 0 $((ROUTE_COUNT - 1))); do
+    for i in $(seq 0 $((count - 1))); do
       printf '  - id: r%d\n    uri: http://127.0.0.1:%d\n    predicates: [ "Path=/r%d/**" ]\n    metadata: { auth: none }\n' \
         "$i" "$UPSTREAM_PORT" "$i"
     done
-  } >"$WORK/routes.yml"
-  seq 0 $((ROUTE_COUNT - 1)) | awk '{ print "/r" $1 "/x" }' >"$WORK/paths.txt"
+  } >"$WORK/routes-$count.yml"
+  seq 0 $((count - 1)) | awk '{ print "/r" $1 "/x" }' >"$WORK/paths-$count.txt"
 }
+
+# After a full collection: heap used (KB) and the near cache's entries (its gauge on the management port)
+heap_after_gc() { jcmd "$1" GC.run >/dev/null 2>&1; heap_used "$1" | tr -d 'K'; }
+cache_entries() { curl -s "http://127.0.0.1:$1/actuator/prometheus" | awk '/^tokengate_cache_size/ { printf "%.0f", $2 }'; }
+peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 # Per row, one value per round, space-separated
 declare -A CPU RPS P50 P99 NON2XX CMDS
 
 measure() { # row definition
-  local id name url tokens expect2xx pid count_redis mode
-  IFS='|' read -r id name url tokens expect2xx pid count_redis mode <<<"$1"
-  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" "$mode" >/dev/null
+  local id name url tokens expect2xx pid count_redis mode connections
+  IFS='|' read -r id name url tokens expect2xx pid count_redis mode connections <<<"$1"
+  wrk_run "$WARMUP_SECONDS" "$url" "$tokens" "$mode" "$connections" >/dev/null
   local calls_before ticks_before out ticks_after calls_after requests
   calls_before=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
   ticks_before=$(tree_ticks "$pid")
-  out=$(wrk_run "$SECONDS_PER_ROW" "$url" "$tokens" "$mode")
+  out=$(wrk_run "$SECONDS_PER_ROW" "$url" "$tokens" "$mode" "$connections")
   ticks_after=$(tree_ticks "$pid")
   calls_after=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
@@ -115,14 +130,19 @@ ratios() {
 
 # --- run ---------------------------------------------------------------------------------------------------------
 for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" \
-  "$JDK25_PORT" "$((JDK25_PORT + 2))" "$STOCK_PORT" "$LUA_PORT" "$ROUTES_PORT" "$((ROUTES_PORT + 2))"; do
+  "$JDK25_PORT" "$((JDK25_PORT + 2))" "$STOCK_PORT" "$LUA_PORT" "$ROUTES_PORT" "$((ROUTES_PORT + 2))" \
+  "$ROUTES100_PORT" "$((ROUTES100_PORT + 2))" "$ZIPF_PORT" "$((ZIPF_PORT + 2))" "$CONTAINER_PORT" "$((CONTAINER_PORT + 2))" \
+  "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))"; do
   port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
 done
 require_packages
 build_jars
+ulimit -n 65536 # wrk's 1,024 connections, and as many on each side of the gateway
 start_redis
 log "seeding $TOKENS tokens"
 java bench/BenchRedis.java seed "$REDIS_PORT" "$TOKENS" "$WORK/valid.txt" "$WORK/unknown.txt"
+log "seeding $ZIPF_TOKENS more tokens for the Zipf row"
+java bench/BenchRedis.java seed "$REDIS_PORT" "$ZIPF_TOKENS" "$WORK/zipf.txt" "$WORK/zipf-unknown.txt"
 start_upstream
 UPSTREAM_PID=${PIDS[-1]}
 start_nginx_lua "$LUA_PORT"
@@ -132,17 +152,35 @@ start_gateway_jar "$GATEWAY_JAR" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))"
 CACHED_PID=$GATEWAY_PID
 start_gateway_jar "$GATEWAY_JAR" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" --tokengate.cache.enabled=false
 UNCACHED_PID=$GATEWAY_PID
-write_routes
-start_gateway_jar "$GATEWAY_JAR" "$ROUTES_PORT" "$((ROUTES_PORT + 2))" --spring.config.import="file:$WORK/routes.yml"
+write_routes "$ROUTE_COUNT"
+start_gateway_jar "$GATEWAY_JAR" "$ROUTES_PORT" "$((ROUTES_PORT + 2))" --spring.config.import="file:$WORK/routes-$ROUTE_COUNT.yml"
 ROUTES_PID=$GATEWAY_PID
+write_routes 100
+start_gateway_jar "$GATEWAY_JAR" "$ROUTES100_PORT" "$((ROUTES100_PORT + 2))" --spring.config.import="file:$WORK/routes-100.yml"
+ROUTES100_PID=$GATEWAY_PID
+start_gateway_jar "$GATEWAY_JAR" "$ZIPF_PORT" "$((ZIPF_PORT + 2))"
+ZIPF_PID=$GATEWAY_PID
+JAVA_OPTS_FOR_JAR=$CONTAINER_JAVA_OPTS start_gateway_jar "$GATEWAY_JAR" "$CONTAINER_PORT" "$((CONTAINER_PORT + 2))"
+CONTAINER_PID=$GATEWAY_PID
 JDK25_PID=
+CONTAINER25_PID=
 if [ -x "$JDK25" ]; then
   GATEWAY_JAVA=$JDK25 start_gateway_jar "$GATEWAY_JAR" "$JDK25_PORT" "$((JDK25_PORT + 2))"
   JDK25_PID=$GATEWAY_PID
+  GATEWAY_JAVA=$JDK25 JAVA_OPTS_FOR_JAR=$CONTAINER_JAVA_OPTS \
+    start_gateway_jar "$GATEWAY_JAR" "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))"
+  CONTAINER25_PID=$GATEWAY_PID
 fi
-for port in "$STOCK_PORT" "$GATEWAY_PORT" "$UNCACHED_PORT" ${JDK25_PID:+"$JDK25_PORT"}; do jvm_warmup "$port"; done
-log "JIT warm-up of the JVM on $ROUTES_PORT: ${JVM_WARMUP_SECONDS}s over its $ROUTE_COUNT routes, discarded"
-wrk_run "$JVM_WARMUP_SECONDS" "http://127.0.0.1:$ROUTES_PORT/" "$WORK/paths.txt" path >/dev/null
+for port in "$STOCK_PORT" "$GATEWAY_PORT" "$UNCACHED_PORT" "$CONTAINER_PORT" ${JDK25_PID:+"$JDK25_PORT" "$CONTAINER25_PORT"}; do
+  jvm_warmup "$port"
+done
+for count in "$ROUTE_COUNT" 100; do
+  port=$([ "$count" = 100 ] && echo "$ROUTES100_PORT" || echo "$ROUTES_PORT")
+  log "JIT warm-up of the JVM on $port: ${JVM_WARMUP_SECONDS}s over its $count routes, discarded"
+  wrk_run "$JVM_WARMUP_SECONDS" "http://127.0.0.1:$port/" "$WORK/paths-$count.txt" path >/dev/null
+done
+log "JIT warm-up of the JVM on $ZIPF_PORT: ${JVM_WARMUP_SECONDS}s of Zipf-popular tokens, discarded (fills its near cache)"
+wrk_run "$JVM_WARMUP_SECONDS" "http://127.0.0.1:$ZIPF_PORT/api/x" "$WORK/zipf.txt" zipf >/dev/null
 
 T=http://127.0.0.1
 row 1 "upstream direct (nginx)" "$T:$UPSTREAM_PORT/" "" yes "$UPSTREAM_PID" no
@@ -157,10 +195,16 @@ row 9 "tokengate, token check, near cache" "$T:$GATEWAY_PORT/api/x" "$WORK/valid
 row 10 "tokengate, token check, no cache (one HGET)" "$T:$UNCACHED_PORT/api/x" "$WORK/valid.txt" yes "$UNCACHED_PID" yes
 row 11 "tokengate, no token (401)" "$T:$GATEWAY_PORT/api/x" "" no "$CACHED_PID" no
 row 12 "tokengate, unknown tokens (401, negative cache)" "$T:$GATEWAY_PORT/api/x" "$WORK/unknown.txt" no "$CACHED_PID" yes
-row 15 "tokengate, $ROUTE_COUNT public routes, requests spread over them" "$T:$ROUTES_PORT/" "$WORK/paths.txt" yes "$ROUTES_PID" no path
+row 16 "tokengate, 100 public routes, requests spread over them" "$T:$ROUTES100_PORT/" "$WORK/paths-100.txt" yes "$ROUTES100_PID" no path
+row 15 "tokengate, $ROUTE_COUNT public routes, requests spread over them" "$T:$ROUTES_PORT/" "$WORK/paths-$ROUTE_COUNT.txt" yes "$ROUTES_PID" no path
+row 19 "tokengate, token check, near cache, 1024 connections" "$T:$GATEWAY_PORT/api/x" "$WORK/valid.txt" yes "$CACHED_PID" yes "" 1024
+row 20 "tokengate, public route, 1 MB POST per request, 16 connections (req/s = MB/s)" "$T:$GATEWAY_PORT/public/x" "" yes "$CACHED_PID" no body 16
+row 21 "tokengate, token check, near cache, $ZIPF_TOKENS tokens with Zipf popularity" "$T:$ZIPF_PORT/api/x" "$WORK/zipf.txt" yes "$ZIPF_PID" yes zipf
+row 17 "tokengate, container JVM settings ($CONTAINER_JAVA_OPTS), token check, near cache" "$T:$CONTAINER_PORT/api/x" "$WORK/valid.txt" yes "$CONTAINER_PID" yes
 if [ -n "$JDK25_PID" ]; then
   row 13 "tokengate on JDK 25, public route" "$T:$JDK25_PORT/public/x" "" yes "$JDK25_PID" no
   row 14 "tokengate on JDK 25, token check, near cache" "$T:$JDK25_PORT/api/x" "$WORK/valid.txt" yes "$JDK25_PID" yes
+  row 18 "tokengate on JDK 25, container JVM settings, token check, near cache" "$T:$CONTAINER25_PORT/api/x" "$WORK/valid.txt" yes "$CONTAINER25_PID" yes
 fi
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -172,6 +216,23 @@ done
 
 HEAP_CACHED=$(heap_used "$CACHED_PID")
 HEAP_UNCACHED=$(heap_used "$UNCACHED_PID")
+# Bytes per near-cache entry: the Zipf gateway's heap against the 10,000-token one's, both after a full collection
+ZIPF_HEAP=$(heap_after_gc "$ZIPF_PID")
+ZIPF_ENTRIES=$(cache_entries "$((ZIPF_PORT + 2))")
+SMALL_HEAP=$(heap_after_gc "$CACHED_PID")
+SMALL_ENTRIES=$(cache_entries "$((GATEWAY_PORT + 2))")
+BYTES_PER_ENTRY=$(awk -v h1="$ZIPF_HEAP" -v h0="$SMALL_HEAP" -v e1="$ZIPF_ENTRIES" -v e0="$SMALL_ENTRIES" \
+  'BEGIN { if (e1 > e0) printf "%.0f", (h1 - h0) * 1024 / (e1 - e0); else print "?" }')
+RSS_LINE=""
+for entry in "near cache:$CACHED_PID" "no cache:$UNCACHED_PID" "Zipf:$ZIPF_PID" "container settings:$CONTAINER_PID" \
+  ${CONTAINER25_PID:+"JDK 25 container settings:$CONTAINER25_PID"}; do
+  RSS_LINE+="${entry%%:*} $(peak_rss_mb "${entry##*:}") MB, "
+done
+STARTUP_LINE=""
+for entry in "JDK 17:$GATEWAY_PORT" "JDK 17 container settings:$CONTAINER_PORT" ${JDK25_PID:+"JDK 25:$JDK25_PORT" "JDK 25 container settings:$CONTAINER25_PORT"}; do
+  read -r ms rss <<<"${STARTUP[${entry##*:}]}"
+  STARTUP_LINE+="${entry%%:*} $(awk -v m="$ms" 'BEGIN { printf "%.1f", m / 1000 }') s and $rss MB, "
+done
 log "revocation latency: 200 near-cached tokens deleted one by one"
 REVOCATION=$(java bench/BenchRedis.java revocation "$REDIS_PORT" "$T:$GATEWAY_PORT/api/x" 200)
 
@@ -196,10 +257,15 @@ $(goal "near cache ÷ nginx + Lua cached" "${CPU[9]}" "${CPU[4]}" "≤ 3 (moonsh
 $(goal "no cache ÷ stock SCG + tutorial filter" "${CPU[10]}" "${CPU[7]}" "≤ 0.9")
 $(goal "near cache ÷ tokengate public, req/s" "${RPS[9]}" "${RPS[8]}" "≥ 0.95")
 $(goal "401 ÷ nginx + Lua 401" "${CPU[11]}" "${CPU[5]}" "≤ 4")
-$(goal "$ROUTE_COUNT routes ÷ 2 routes (public)" "${CPU[15]}" "${CPU[8]}" "≤ 1.2")"
+$(goal "$ROUTE_COUNT routes ÷ 2 routes (public)" "${CPU[15]}" "${CPU[8]}" "≤ 1.2")
+$(goal "100 routes ÷ 2 routes (public)" "${CPU[16]}" "${CPU[8]}" "(reported)")
+$(goal "1024 ÷ 64 connections, near cache" "${CPU[19]}" "${CPU[9]}" "(reported)")
+| $ZIPF_TOKENS Zipf tokens: near-cache hit ratio, 1 − Redis cmds/req | $(tr ' ' '\n' <<<"${CMDS[21]}" | awk 'NF { printf "%.3f ", 1 - $1 }')→ $(awk -v c="$(median "${CMDS[21]}")" 'BEGIN { printf "%.3f", 1 - c }') | ≥ 0.9 |
+$(goal "container settings ÷ defaults, near cache" "${CPU[17]}" "${CPU[9]}" "(runtime choice)")"
 if [ -n "$JDK25_PID" ]; then
   GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, public route" "${CPU[13]}" "${CPU[8]}" "(runtime choice)")"
   GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, near cache" "${CPU[14]}" "${CPU[9]}" "(runtime choice)")"
+  GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, container settings, near cache" "${CPU[18]}" "${CPU[17]}" "(runtime choice)")"
 fi
 
 COMMIT=$(git rev-parse --short HEAD)
@@ -218,7 +284,10 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
   echo "- load: wrk $THREADS threads, $CONNECTIONS connections; $ROUNDS interleaved rounds, each row ${SECONDS_PER_ROW}s per round after ${WARMUP_SECONDS}s of discarded warm-up (and ${JVM_WARMUP_SECONDS}s of mixed traffic after each JVM start); $TOKENS seeded tokens, one picked at random per request"
   echo "- req/s, CPU, p50, p99: medians of the rounds; CPU µs/req counts the measured gateway's process (nginx: master and workers) only"
   echo "- revocation, time from Redis confirming DEL to the gateway's first 401 (idle gateway, near cache on): $REVOCATION"
-  echo "- tokengate heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults}"
+  echo "- tokengate heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults} (container rows: $CONTAINER_JAVA_OPTS)"
+  echo "- near cache, heap per entry: $BYTES_PER_ENTRY bytes ($ZIPF_ENTRIES entries in ${ZIPF_HEAP}K after a full GC on the Zipf gateway, against $SMALL_ENTRIES entries in ${SMALL_HEAP}K on the 10,000-token one)"
+  echo "- peak RSS (VmHWM) after the run: ${RSS_LINE%, }"
+  echo "- start to port answering, and RSS then: ${STARTUP_LINE%, }"
   echo "- every process (wrk, nginx, Redis, all gateways, idle ones included) shares the machine over loopback"
 } >"$RESULT"
 cat "$RESULT"

@@ -28,6 +28,7 @@ ROUTES100_PORT=$((GATEWAY_PORT + 15))                   # tokengate with 100 pub
 ZIPF_PORT=$((GATEWAY_PORT + 18))                        # tokengate for the 1,000,000 Zipf tokens (management: +20)
 CONTAINER_PORT=$((GATEWAY_PORT + 21))                   # tokengate with a container's JVM settings (management: +23)
 CONTAINER25_PORT=$((GATEWAY_PORT + 24))                 # the same on JDK 25 (management: +26)
+PROBE_PORT=$((GATEWAY_PORT + 27))                       # start-up measurements, one gateway at a time (management: +29)
 ROUTE_COUNT=1000
 ZIPF_TOKENS=${BENCH_ZIPF_TOKENS:-1000000}
 # What the JVM picks in deploy/kubernetes/deployment.yaml: a 768 MiB limit with MaxRAMPercentage=75 is a 576 MB heap,
@@ -132,12 +133,14 @@ ratios() {
 for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" \
   "$JDK25_PORT" "$((JDK25_PORT + 2))" "$STOCK_PORT" "$LUA_PORT" "$ROUTES_PORT" "$((ROUTES_PORT + 2))" \
   "$ROUTES100_PORT" "$((ROUTES100_PORT + 2))" "$ZIPF_PORT" "$((ZIPF_PORT + 2))" "$CONTAINER_PORT" "$((CONTAINER_PORT + 2))" \
-  "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))"; do
+  "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))" "$PROBE_PORT" "$((PROBE_PORT + 2))"; do
   port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
 done
 require_packages
 build_jars
-ulimit -n 65536 # wrk's 1,024 connections, and as many on each side of the gateway
+# wrk's 1,024 connections, and as many on each side of the gateway: the soft limit up to the hard one
+hard_limit=$(ulimit -Hn)
+ulimit -n "$([ "$hard_limit" = unlimited ] && echo 65536 || echo $((hard_limit < 65536 ? hard_limit : 65536)))"
 start_redis
 log "seeding $TOKENS tokens"
 java bench/BenchRedis.java seed "$REDIS_PORT" "$TOKENS" "$WORK/valid.txt" "$WORK/unknown.txt"
@@ -228,13 +231,40 @@ for entry in "near cache:$CACHED_PID" "no cache:$UNCACHED_PID" "Zipf:$ZIPF_PID" 
   ${CONTAINER25_PID:+"JDK 25 container settings:$CONTAINER25_PID"}; do
   RSS_LINE+="${entry%%:*} $(peak_rss_mb "${entry##*:}") MB, "
 done
-STARTUP_LINE=""
-for entry in "JDK 17:$GATEWAY_PORT" "JDK 17 container settings:$CONTAINER_PORT" ${JDK25_PID:+"JDK 25:$JDK25_PORT" "JDK 25 container settings:$CONTAINER25_PORT"}; do
-  read -r ms rss <<<"${STARTUP[${entry##*:}]}"
-  STARTUP_LINE+="${entry%%:*} $(awk -v m="$ms" 'BEGIN { printf "%.1f", m / 1000 }') s and $rss MB, "
-done
 log "revocation latency: 200 near-cached tokens deleted one by one"
 REVOCATION=$(java bench/BenchRedis.java revocation "$REDIS_PORT" "$T:$GATEWAY_PORT/api/x" 200)
+
+# Start-up, each runtime alone on a machine whose other gateways idle: launch to port answering, and RSS then. With a
+# class data archive trained on this jar (JDK 17: AppCDS; JDK 25: the AOT cache of JEP 483 and 514), which needs the
+# jar extracted (java -Djarmode=tools ... extract): archives do not read classes inside a jar's jars.
+STARTUP_LINE=""
+startup_probe() { # label java jar [JVM options...]
+  local label=$1 java=$2 jar=$3 ms rss
+  shift 3
+  GATEWAY_JAVA=$java JAVA_OPTS_FOR_JAR="$*" start_gateway_jar "$jar" "$PROBE_PORT" "$((PROBE_PORT + 2))"
+  read -r ms rss <<<"${STARTUP[$PROBE_PORT]}"
+  STARTUP_LINE+="$label $(awk -v m="$ms" 'BEGIN { printf "%.1f", m / 1000 }') s and $rss MB; "
+  stop_gateway
+}
+train() { # java archive-option log: starts the extracted jar once, writing its archive at exit
+  "$1" "$2" -Dspring.context.exit=onRefresh -jar "$WORK/extracted/tokengate.jar" --server.port="$PROBE_PORT" \
+    --management.server.port="$((PROBE_PORT + 2))" --spring.data.redis.port="$REDIS_PORT" \
+    --spring.config.additional-location=file:bench/application-bench.yml \
+    --bench.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" >"$WORK/$3" 2>&1 || log "training run failed: $WORK/$3"
+}
+log "start-up of each runtime, alone"
+java -Djarmode=tools -jar "$GATEWAY_JAR" extract --destination "$WORK/extracted" >/dev/null
+train java -XX:ArchiveClassesAtExit="$WORK/tokengate.jsa" train-17.log
+startup_probe "JDK 17:" java "$GATEWAY_JAR"
+startup_probe "JDK 17 + AppCDS:" java "$WORK/extracted/tokengate.jar" -XX:SharedArchiveFile="$WORK/tokengate.jsa"
+startup_probe "JDK 17, container settings:" java "$GATEWAY_JAR" $CONTAINER_JAVA_OPTS
+if [ -n "$JDK25_PID" ]; then
+  train "$JDK25" -XX:AOTCacheOutput="$WORK/tokengate.aot" train-25.log
+  startup_probe "JDK 25:" "$JDK25" "$GATEWAY_JAR"
+  startup_probe "JDK 25 + AOT cache:" "$JDK25" "$WORK/extracted/tokengate.jar" -XX:AOTCache="$WORK/tokengate.aot"
+  startup_probe "JDK 25, container settings + AOT cache:" "$JDK25" "$WORK/extracted/tokengate.jar" \
+    -XX:AOTCache="$WORK/tokengate.aot" $CONTAINER_JAVA_OPTS
+fi
 
 TABLE="| # | scenario | req/s | CPU µs/req | CPU per round | p50 ms | p99 ms | non-2xx | CPU × stock SCG public | Redis cmds/req |
 |---|---|---|---|---|---|---|---|---|---|"
@@ -287,7 +317,7 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
   echo "- tokengate heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults} (container rows: $CONTAINER_JAVA_OPTS)"
   echo "- near cache, heap per entry: $BYTES_PER_ENTRY bytes ($ZIPF_ENTRIES entries in ${ZIPF_HEAP}K after a full GC on the Zipf gateway, against $SMALL_ENTRIES entries in ${SMALL_HEAP}K on the 10,000-token one)"
   echo "- peak RSS (VmHWM) after the run: ${RSS_LINE%, }"
-  echo "- start to port answering, and RSS then: ${STARTUP_LINE%, }"
+  echo "- start to port answering, and RSS then (each alone, the other gateways idle): ${STARTUP_LINE%; }"
   echo "- every process (wrk, nginx, Redis, all gateways, idle ones included) shares the machine over loopback"
 } >"$RESULT"
 cat "$RESULT"

@@ -10,6 +10,7 @@ import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.TokenHashing;
+import dev.tokengate.token.TokenRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +74,7 @@ class TokenAuthenticationFilterTest {
     }
 
     @Test
-    void validTokenIsForwardedWithIdentityHeadersOnly() {
+    void validTokenIsForwardedWithTheCheckedIdentityAndWithoutTheClientsOwn() {
         String token = tokens.issue("alice", "orders:read");
         MockServerWebExchange exchange = exchange(
                 Map.of("scopes", "orders:read"),
@@ -83,10 +84,12 @@ class TokenAuthenticationFilterTest {
 
         StepVerifier.create(filter.filter(exchange, chain)).verifyComplete();
 
-        HttpHeaders headers = forwarded.get().getRequest().getHeaders();
-        assertThat(headers.get("X-User-Id")).containsExactly("alice");
-        assertThat(headers.get("X-User-Scopes")).containsExactly("orders:read");
-        assertThat(headers.containsHeader(HttpHeaders.AUTHORIZATION)).isFalse();
+        ServerWebExchange passed = forwarded.get();
+        assertThat(passed.getRequest().getHeaders().containsHeader("X-User-Id")).isFalse();
+        assertThat((TokenRecord) passed.getAttribute(TokenAuthenticationFilter.AUTHENTICATED_ATTRIBUTE))
+                .isEqualTo(new TokenRecord("alice", "orders:read"));
+        assertThat((List<String>) passed.getAttribute(TokenAuthenticationFilter.WITHHELD_CREDENTIALS_ATTRIBUTE))
+                .containsExactly("Bearer " + token);
     }
 
     @Test

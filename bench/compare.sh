@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two builds of the gateway side by side: bench/compare.sh <jar-a> <jar-b> [rounds] [seconds-per-round]
 #
-# For the cost of one change (build the jar of the commit before it in a git worktree). Both gateways run at once on
+# For the cost of one change (build the jar of the commit before it in a git worktree), or of one setting: the same
+# jar twice, with BENCH_JAVA_B (another JVM for B, e.g. JDK 25) or BENCH_GATEWAY_ARGS_B (properties for B only). Both gateways run at once on
 # the same Redis, nginx upstream, routes and tokens, and wrk alternates between them round by round (A B, then B A),
 # so that whatever else the shared machine does in a minute weighs on both alike. Prints, per scenario, each round's
 # gateway CPU µs per request and the medians; single rounds on a busy 2-core machine vary by 10 to 30 %.
@@ -21,6 +22,8 @@ PORT_B=17090
 GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 # Extra properties for both gateways, e.g. "--tokengate.cache.enabled=false" to compare the uncached token check.
 read -r -a GATEWAY_ARGS <<<"${BENCH_GATEWAY_ARGS:-}"
+read -r -a GATEWAY_ARGS_B <<<"${BENCH_GATEWAY_ARGS_B:-}"
+JAVA_B=${BENCH_JAVA_B:-java}
 
 JAR_A=$(realpath "$JAR_A")
 JAR_B=$(realpath "$JAR_B")
@@ -37,7 +40,7 @@ java bench/BenchRedis.java seed "$REDIS_PORT" "$TOKENS" "$WORK/valid.txt" "$WORK
 start_upstream
 start_gateway_jar "$JAR_A" "$PORT_A" "$((PORT_A + 2))" "${GATEWAY_ARGS[@]}"
 PID_A=$GATEWAY_PID
-start_gateway_jar "$JAR_B" "$PORT_B" "$((PORT_B + 2))" "${GATEWAY_ARGS[@]}"
+GATEWAY_JAVA=$JAVA_B start_gateway_jar "$JAR_B" "$PORT_B" "$((PORT_B + 2))" "${GATEWAY_ARGS[@]}" "${GATEWAY_ARGS_B[@]}"
 PID_B=$GATEWAY_PID
 
 # Until the JIT has compiled every scenario's path in both: shorter, and the first rounds still measure compilation.
@@ -80,4 +83,4 @@ for scenario in "public route|/public/x|" "token check, near cache|/api/x|$WORK/
   echo "| $name | ${a[*]} | ${b[*]} | $ma | $mb | $(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.2f", b / a }') |"
 done
 echo
-echo "A: $JAR_A; B: $JAR_B; $ROUNDS rounds of ${SECONDS_PER_ROUND}s per scenario, wrk $THREADS threads, $CONNECTIONS connections${BENCH_GATEWAY_ARGS:+; both gateways with $BENCH_GATEWAY_ARGS}; $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "A: $JAR_A; B: $JAR_B${BENCH_JAVA_B:+ on $BENCH_JAVA_B}${BENCH_GATEWAY_ARGS_B:+ with $BENCH_GATEWAY_ARGS_B}; $ROUNDS rounds of ${SECONDS_PER_ROUND}s per scenario, wrk $THREADS threads, $CONNECTIONS connections${BENCH_GATEWAY_ARGS:+; both gateways with $BENCH_GATEWAY_ARGS}; $(nproc) cores, $(java -version 2>&1 | head -1)"

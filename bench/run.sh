@@ -28,6 +28,7 @@ ROUTES100_PORT=$((GATEWAY_PORT + 15))                   # tokengate with 100 pub
 ZIPF_PORT=$((GATEWAY_PORT + 18))                        # tokengate for the 1,000,000 Zipf tokens (management: +20)
 CONTAINER_PORT=$((GATEWAY_PORT + 21))                   # tokengate with a container's JVM settings (management: +23)
 CONTAINER25_PORT=$((GATEWAY_PORT + 24))                 # the same on JDK 25 (management: +26)
+LOAD_PORT=$((GATEWAY_PORT + 27))                        # container settings, 1,024 connections and 1 MB bodies (management: +29)
 ROUTE_COUNT=1000
 ZIPF_TOKENS=${BENCH_ZIPF_TOKENS:-1000000}
 # What the JVM picks in deploy/kubernetes/deployment.yaml: a 768 MiB limit with MaxRAMPercentage=75 is a 576 MB heap,
@@ -66,8 +67,10 @@ jvm_warmup() { # port
   wrk_run "$half" "http://127.0.0.1:$1/api/x" "$WORK/valid.txt" >/dev/null
 }
 
-heap_used() {
-  jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }'
+heap_used() { # K; G1 prints one heap line, the serial collector one per generation
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation|garbage-first heap/ {
+    for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); sum += v } }
+    END { print sum "K" }'
 }
 
 # One row: id|name|url|file for the wrk script (empty: none)|2xx expected (yes/no)|pid whose process tree is timed|
@@ -132,7 +135,7 @@ ratios() {
 for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" \
   "$JDK25_PORT" "$((JDK25_PORT + 2))" "$STOCK_PORT" "$LUA_PORT" "$ROUTES_PORT" "$((ROUTES_PORT + 2))" \
   "$ROUTES100_PORT" "$((ROUTES100_PORT + 2))" "$ZIPF_PORT" "$((ZIPF_PORT + 2))" "$CONTAINER_PORT" "$((CONTAINER_PORT + 2))" \
-  "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))"; do
+  "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))" "$LOAD_PORT" "$((LOAD_PORT + 2))"; do
   port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
 done
 require_packages
@@ -164,6 +167,10 @@ start_gateway_jar "$GATEWAY_JAR" "$ZIPF_PORT" "$((ZIPF_PORT + 2))"
 ZIPF_PID=$GATEWAY_PID
 JAVA_OPTS_FOR_JAR=$CONTAINER_JAVA_OPTS start_gateway_jar "$GATEWAY_JAR" "$CONTAINER_PORT" "$((CONTAINER_PORT + 2))"
 CONTAINER_PID=$GATEWAY_PID
+# The same settings for the 1,024 connections and the 1 MB bodies: with the heap bounded as in a pod, its peak RSS
+# against the 64-connection gateway's is what they cost in memory
+JAVA_OPTS_FOR_JAR=$CONTAINER_JAVA_OPTS start_gateway_jar "$GATEWAY_JAR" "$LOAD_PORT" "$((LOAD_PORT + 2))"
+LOAD_PID=$GATEWAY_PID
 JDK25_PID=
 CONTAINER25_PID=
 if [ -x "$JDK25" ]; then
@@ -173,7 +180,7 @@ if [ -x "$JDK25" ]; then
     start_gateway_jar "$GATEWAY_JAR" "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))"
   CONTAINER25_PID=$GATEWAY_PID
 fi
-for port in "$STOCK_PORT" "$GATEWAY_PORT" "$UNCACHED_PORT" "$CONTAINER_PORT" ${JDK25_PID:+"$JDK25_PORT" "$CONTAINER25_PORT"}; do
+for port in "$STOCK_PORT" "$GATEWAY_PORT" "$UNCACHED_PORT" "$CONTAINER_PORT" "$LOAD_PORT" ${JDK25_PID:+"$JDK25_PORT" "$CONTAINER25_PORT"}; do
   jvm_warmup "$port"
 done
 for count in "$ROUTE_COUNT" 100; do
@@ -199,10 +206,10 @@ row 11 "tokengate, no token (401)" "$T:$GATEWAY_PORT/api/x" "" no "$CACHED_PID" 
 row 12 "tokengate, unknown tokens (401, negative cache)" "$T:$GATEWAY_PORT/api/x" "$WORK/unknown.txt" no "$CACHED_PID" yes
 row 16 "tokengate, 100 public routes, requests spread over them" "$T:$ROUTES100_PORT/" "$WORK/paths-100.txt" yes "$ROUTES100_PID" no path
 row 15 "tokengate, $ROUTE_COUNT public routes, requests spread over them" "$T:$ROUTES_PORT/" "$WORK/paths-$ROUTE_COUNT.txt" yes "$ROUTES_PID" no path
-row 19 "tokengate, token check, near cache, 1024 connections" "$T:$GATEWAY_PORT/api/x" "$WORK/valid.txt" yes "$CACHED_PID" yes "" 1024
-row 20 "tokengate, public route, 1 MB POST per request, 16 connections (req/s = MB/s)" "$T:$GATEWAY_PORT/public/x" "" yes "$CACHED_PID" no body 16
-row 21 "tokengate, token check, near cache, $ZIPF_TOKENS tokens with Zipf popularity" "$T:$ZIPF_PORT/api/x" "$WORK/zipf.txt" yes "$ZIPF_PID" yes zipf
 row 17 "tokengate, container JVM settings ($CONTAINER_JAVA_OPTS), token check, near cache" "$T:$CONTAINER_PORT/api/x" "$WORK/valid.txt" yes "$CONTAINER_PID" yes
+row 19 "tokengate, container JVM settings, token check, near cache, 1024 connections" "$T:$LOAD_PORT/api/x" "$WORK/valid.txt" yes "$LOAD_PID" yes "" 1024
+row 20 "tokengate, container JVM settings, public route, 1 MB POST per request, 16 connections (req/s = MB/s)" "$T:$LOAD_PORT/public/x" "" yes "$LOAD_PID" no body 16
+row 21 "tokengate, token check, near cache, $ZIPF_TOKENS tokens with Zipf popularity" "$T:$ZIPF_PORT/api/x" "$WORK/zipf.txt" yes "$ZIPF_PID" yes zipf
 if [ -n "$JDK25_PID" ]; then
   row 13 "tokengate on JDK 25, public route" "$T:$JDK25_PORT/public/x" "" yes "$JDK25_PID" no
   row 14 "tokengate on JDK 25, token check, near cache" "$T:$JDK25_PORT/api/x" "$WORK/valid.txt" yes "$JDK25_PID" yes
@@ -223,10 +230,13 @@ ZIPF_HEAP=$(heap_after_gc "$ZIPF_PID")
 ZIPF_ENTRIES=$(cache_entries "$((ZIPF_PORT + 2))")
 SMALL_HEAP=$(heap_after_gc "$CACHED_PID")
 SMALL_ENTRIES=$(cache_entries "$((GATEWAY_PORT + 2))")
+HEAP_CONTAINER=$(heap_after_gc "$CONTAINER_PID")
+HEAP_LOAD=$(heap_after_gc "$LOAD_PID")
 BYTES_PER_ENTRY=$(awk -v h1="$ZIPF_HEAP" -v h0="$SMALL_HEAP" -v e1="$ZIPF_ENTRIES" -v e0="$SMALL_ENTRIES" \
   'BEGIN { if (e1 > e0) printf "%.0f", (h1 - h0) * 1024 / (e1 - e0); else print "?" }')
 RSS_LINE=""
 for entry in "near cache:$CACHED_PID" "no cache:$UNCACHED_PID" "Zipf:$ZIPF_PID" "container settings:$CONTAINER_PID" \
+  "container settings, 1024 connections and 1 MB bodies (rows 19, 20):$LOAD_PID" \
   ${CONTAINER25_PID:+"JDK 25 container settings:$CONTAINER25_PID"}; do
   RSS_LINE+="${entry%%:*} $(peak_rss_mb "${entry##*:}") MB, "
 done
@@ -247,7 +257,7 @@ SETTLED_DEFAULT=$(awk 'NR == 1 { print $2 }' <<<"$SETTLED")
 SETTLED_LARGER=$(awk 'NR == 2 { print $2 }' <<<"$SETTLED")
 
 # Start-up of each runtime, alone: every gateway of the run stops first
-for pid in "$STOCK_PID" "$CACHED_PID" "$UNCACHED_PID" "$ROUTES_PID" "$ROUTES100_PID" "$ZIPF_PID" "$CONTAINER_PID" \
+for pid in "$STOCK_PID" "$CACHED_PID" "$UNCACHED_PID" "$ROUTES_PID" "$ROUTES100_PID" "$ZIPF_PID" "$CONTAINER_PID" "$LOAD_PID" \
   $JDK25_PID $CONTAINER25_PID; do
   kill "$pid" && wait "$pid" 2>/dev/null || true
 done
@@ -276,7 +286,7 @@ $(goal "near cache ÷ tokengate public, req/s" "${RPS[9]}" "${RPS[8]}" "≥ 0.95
 $(goal "401 ÷ nginx + Lua 401" "${CPU[11]}" "${CPU[5]}" "≤ 4")
 $(goal "$ROUTE_COUNT routes ÷ 2 routes (public)" "${CPU[15]}" "${CPU[8]}" "≤ 1.2")
 $(goal "100 routes ÷ 2 routes (public)" "${CPU[16]}" "${CPU[8]}" "(reported)")
-$(goal "1024 ÷ 64 connections, near cache" "${CPU[19]}" "${CPU[9]}" "(reported)")
+$(goal "1024 ÷ 64 connections, near cache, container settings" "${CPU[19]}" "${CPU[17]}" "(reported)")
 | $ZIPF_TOKENS Zipf tokens: near-cache hit ratio during the row (cache filling), 1 − Redis cmds/req | $(tr ' ' '\n' <<<"${CMDS[21]}" | awk 'NF { printf "%.3f ", 1 - $1 }')→ $(awk -v c="$(median "${CMDS[21]}")" 'BEGIN { printf "%.3f", 1 - c }') | (reported) |
 | $ZIPF_TOKENS Zipf tokens: settled near-cache hit ratio at $ZIPF_RPS req/s, max-entries $DEFAULT_MAX_ENTRIES (default) / $((DEFAULT_MAX_ENTRIES * 3)) | $SETTLED_DEFAULT / $SETTLED_LARGER | ≥ 0.9 |
 $(goal "container settings ÷ defaults, near cache" "${CPU[17]}" "${CPU[9]}" "(runtime choice)")"
@@ -303,6 +313,7 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
   echo "- req/s, CPU, p50, p99: medians of the rounds; CPU µs/req counts the measured gateway's process (nginx: master and workers) only"
   echo "- revocation, time from Redis confirming DEL to the gateway's first 401 (idle gateway, near cache on): $REVOCATION"
   echo "- tokengate heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults} (container rows: $CONTAINER_JAVA_OPTS)"
+  echo "- container settings, heap used after a full GC: ${HEAP_CONTAINER:-?}K on the 64-connection gateway (row 17), ${HEAP_LOAD:-?}K on the one that served 1,024 connections and 1 MB bodies (rows 19, 20)"
   echo "- near cache, heap per entry: $BYTES_PER_ENTRY bytes ($ZIPF_ENTRIES entries in ${ZIPF_HEAP}K after a full GC on the Zipf gateway, against $SMALL_ENTRIES entries in ${SMALL_HEAP}K on the 10,000-token one)"
   echo "- peak RSS (VmHWM) after the run: ${RSS_LINE%, }"
   echo "- start to port answering, and RSS then (bench/startup.sh after the rounds, each runtime alone, median of 3 starts): $STARTUP_LINE"

@@ -49,15 +49,30 @@ class BatchingConsoleAppenderTest {
 
     @Test
     void dropsLinesBeyondItsQueueRatherThanWaiting(CapturedOutput output) {
-        BatchingConsoleAppender appender = started(2, 600_000);
+        // A queue of one is never half full, so nothing wakes the writer before it is stopped and the queue cannot
+        // drain.
+        BatchingConsoleAppender appender = started(1, 600_000);
 
         for (int i = 1; i <= 5; i++) {
             appender.doAppend(event("line " + i));
         }
         appender.stop();
 
-        assertThat(output.getOut()).contains(run + " line 1\n", run + " line 2\n");
-        assertThat(output.getOut()).doesNotContain(run + " line 3", run + " line 4", run + " line 5");
+        assertThat(output.getOut()).contains(run + " line 1\n");
+        assertThat(output.getOut()).doesNotContain(run + " line 2", run + " line 3", run + " line 4", run + " line 5");
+    }
+
+    @Test
+    void aQueueHalfFullWakesTheWriterBeforeItsMaximumDelay(CapturedOutput output) {
+        BatchingConsoleAppender appender = started(4, 600_000);
+
+        appender.doAppend(event("line 1"));
+        appender.doAppend(event("line 2"));
+
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(output.getOut()).containsSubsequence(run + " line 1\n", run + " line 2\n"));
+        appender.stop();
     }
 
     private BatchingConsoleAppender started(int queueSize, int maxDelayMillis) {

@@ -136,10 +136,7 @@ public class TokenAdministration {
                                 .defaultIfEmpty("")))
                 .map(found -> found.getT1() == -2
                         ? Optional.<ListedToken>empty()
-                        : Optional.of(new ListedToken(
-                                hash.substring(0, HASH_PREFIX_LENGTH),
-                                found.getT2(),
-                                found.getT1() < 0 ? -1 : found.getT1() / 1000)));
+                        : Optional.of(ListedToken.of(hash, found.getT2(), found.getT1())));
     }
 
     private record Described(String hash, Optional<ListedToken> token) {}
@@ -203,7 +200,21 @@ public class TokenAdministration {
     /**
      * A live token of a user, without anything that would let one use it.
      *
+     * @param id the token's hash, which every admin call about one token takes
+     * @param expiresAt null for a token without expiry
+     * @param hashPrefix the first digits of {@code id}, as listed before there was one
      * @param expiresInSeconds -1 for a token without expiry
      */
-    public record ListedToken(String hashPrefix, String scopes, long expiresInSeconds) {}
+    public record ListedToken(String id, String scopes, Instant expiresAt, String hashPrefix, long expiresInSeconds) {
+
+        static ListedToken of(String hash, String scopes, long ttlMillis) {
+            boolean expires = ttlMillis >= 0;
+            return new ListedToken(
+                    hash,
+                    scopes,
+                    expires ? Instant.now().plusMillis(ttlMillis) : null,
+                    hash.substring(0, HASH_PREFIX_LENGTH),
+                    expires ? ttlMillis / 1000 : -1);
+        }
+    }
 }

@@ -10,8 +10,10 @@ import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.TokenHashing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -49,7 +51,7 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void listingShowsHashPrefixesScopesAndTtlsPrunesExpiredTokensAndNeverShowsATokenOrHash() {
+    void listingShowsIdsScopesAndExpiryPrunesExpiredTokensAndNeverShowsAToken() {
         String user = "lister-" + TestTokens.newToken().substring(0, 6);
         Map<String, Object> kept = issue("{\"user\":\"" + user + "\",\"scopes\":\"a b\",\"ttl\":\"PT2H\"}");
         Map<String, Object> expiring = issue("{\"user\":\"" + user + "\",\"ttl\":\"PT2H\"}");
@@ -64,16 +66,25 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
                 .expectBody()
                 .jsonPath("$.tokens.length()")
                 .isEqualTo(1)
+                .jsonPath("$.tokens[0].id")
+                .isEqualTo(kept.get("hash"))
                 .jsonPath("$.tokens[0].hashPrefix")
                 .isEqualTo(((String) kept.get("hash")).substring(0, 12))
                 .jsonPath("$.tokens[0].scopes")
                 .isEqualTo("a b")
+                .jsonPath("$.tokens[0].expiresInSeconds")
+                .value(Integer.class, seconds -> assertThat(seconds).isBetween(7_190, 7_200))
+                .jsonPath("$.tokens[0].expiresAt")
+                .value(
+                        String.class,
+                        expiresAt -> assertThat(Instant.parse(expiresAt))
+                                .isBetween(
+                                        Instant.now().plus(Duration.ofMinutes(119)),
+                                        Instant.now().plus(Duration.ofHours(2))))
                 .returnResult()
                 .getResponseBodyContent();
 
-        assertThat(new String(listing, StandardCharsets.UTF_8))
-                .doesNotContain((String) kept.get("token"))
-                .doesNotContain((String) kept.get("hash"));
+        assertThat(new String(listing, StandardCharsets.UTF_8)).doesNotContain((String) kept.get("token"));
         assertThat(tokens.redis().smembers("auth:user:" + user + ":tokens")).containsExactly((String) kept.get("hash"));
     }
 
@@ -96,6 +107,32 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
                 .exchange()
                 .expectStatus()
                 .isNotFound();
+    }
+
+    @Test
+    void aListedTokenIsRevokedByItsListedId() {
+        String user = "listed-" + TestTokens.newToken().substring(0, 6);
+        String token = (String)
+                issue("{\"user\":\"" + user + "\",\"scopes\":\"orders:read\"}").get("token");
+        AtomicReference<String> id = new AtomicReference<>();
+        admin().get()
+                .uri("/admin/users/{user}/tokens", user)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.tokens[0].id")
+                .value(String.class, id::set);
+
+        admin().delete()
+                .uri("/admin/tokens/{id}", id.get())
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+
+        bearer("/orders/1", token).expectStatus().isUnauthorized();
+        assertThat(tokens.redis().exists("auth:token:" + TokenHashing.sha256Hex(token)))
+                .isZero();
     }
 
     @Test

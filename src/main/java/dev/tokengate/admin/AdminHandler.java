@@ -60,7 +60,7 @@ final class AdminHandler {
                         "/admin",
                         admin -> admin.POST("/tokens/introspect", handler::introspect)
                                 .POST("/tokens", handler::issue)
-                                .DELETE("/tokens/{hash}", handler::revoke)
+                                .DELETE("/tokens/{id}", handler::revoke)
                                 .GET("/users/{user}/tokens", handler::list)
                                 .DELETE("/users/{user}/tokens", handler::revokeAll)
                                 .DELETE("/blocks/{address}", handler::liftBlock)
@@ -87,15 +87,47 @@ final class AdminHandler {
     }
 
     Mono<ServerResponse> revoke(ServerRequest request) {
-        String hash = request.pathVariable("hash");
-        if (!TokenHashing.isSha256Hex(hash)) {
-            return Mono.error(badRequest("A token hash is 64 lowercase hex digits."));
+        return tokenHash(request)
+                .flatMap(administration::revoke)
+                .flatMap(revoked -> revoked ? ServerResponse.noContent().build() : Mono.error(noSuchToken()));
+    }
+
+    /**
+     * The hash a token's {@code id} path variable names: the full hash, or the one stored token's whose hash starts
+     * with the given digits (404 when none does, 409 when several do).
+     */
+    private Mono<String> tokenHash(ServerRequest request) {
+        String id = request.pathVariable("id");
+        if (TokenHashing.isSha256Hex(id)) {
+            return Mono.just(id);
         }
-        return administration
-                .revoke(hash)
-                .flatMap(revoked -> revoked
-                        ? ServerResponse.noContent().build()
-                        : Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "No token with this hash.")));
+        if (!isHashPrefix(id)) {
+            return Mono.error(badRequest("A token id is the token's hash, 64 lowercase hex digits, or the first "
+                    + TokenAdministration.HASH_PREFIX_LENGTH + " or more of them."));
+        }
+        if (hashing != TokenHashing.SHA256) {
+            // the keys would hold raw tokens, which a prefix must not be matched against
+            return Mono.error(new ResponseStatusException(
+                    HttpStatus.CONFLICT, "A token id by prefix needs tokengate.auth.token-hashing=sha256."));
+        }
+        return administration.hashesStartingWith(id, 2).flatMap(hashes -> switch (hashes.size()) {
+            case 0 -> Mono.error(noSuchToken());
+            case 1 -> Mono.just(hashes.get(0));
+            default ->
+                Mono.error(new ResponseStatusException(
+                        HttpStatus.CONFLICT,
+                        "More than one token's id starts with " + id + ": give more of its digits."));
+        });
+    }
+
+    private static boolean isHashPrefix(String id) {
+        return id.length() >= TokenAdministration.HASH_PREFIX_LENGTH
+                && id.length() < 64
+                && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
+
+    private static ResponseStatusException noSuchToken() {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "No token with this id.");
     }
 
     Mono<ServerResponse> revokeAll(ServerRequest request) {

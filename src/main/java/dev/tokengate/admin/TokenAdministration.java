@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,6 +30,9 @@ import reactor.core.scheduler.Schedulers;
 public class TokenAdministration {
 
     static final int HASH_PREFIX_LENGTH = 12;
+
+    /** Keys a {@code SCAN} step looks at: large enough that a million keys take a thousand round trips. */
+    private static final long SCAN_BATCH = 1000;
 
     /** The token key's fields and lifetime in one step; it is the only key it touches. ARGV: fields, then values. */
     private static final String WRITE_TOKEN = """
@@ -77,6 +81,25 @@ public class TokenAdministration {
                                     Long.toString(ttl.toMillis())))
                             .thenReturn(new IssuedToken(token, hash, user, scopes, expiresAt));
                 });
+    }
+
+    /**
+     * The hashes of stored tokens that start with these hex digits, at most {@code limit} of them: one {@code SCAN} of
+     * the token keys (on a cluster, of every master), stopped once enough are found.
+     */
+    public Mono<List<String>> hashesStartingWith(String digits, int limit) {
+        int prefixLength = keys.tokenPrefix().length();
+        return redis.connection()
+                .flatMapMany(connection -> connection
+                        .keyCommands()
+                        .scan(ScanOptions.scanOptions()
+                                .match(keys.tokenPattern(digits))
+                                .count(SCAN_BATCH)
+                                .build()))
+                .map(key -> StandardCharsets.UTF_8.decode(key).toString().substring(prefixLength))
+                .distinct()
+                .take(limit)
+                .collectList();
     }
 
     /** True if a token with this hash existed. */

@@ -40,6 +40,11 @@ public final class RedisKeys {
         return tokenPrefix + hashedToken;
     }
 
+    /** A {@code SCAN MATCH} pattern of the token keys whose hash starts with these hex digits. */
+    public String tokenPattern(String hashPrefix) {
+        return tokenPrefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + hashPrefix + "*";
+    }
+
     /** The set of a user's token hashes, kept by the admin API. */
     public String userTokens(String user) {
         return USER_INDEX_PREFIX + user + USER_INDEX_SUFFIX;

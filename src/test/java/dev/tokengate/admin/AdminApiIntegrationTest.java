@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,73 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void aTokenIsRevokedByAPrefixOfItsIdOfAtLeastTwelveDigits() {
+        Map<String, Object> issued = issue("{\"user\":\"pia\",\"scopes\":\"orders:read\"}");
+        String hash = (String) issued.get("hash");
+        bearer("/orders/1", (String) issued.get("token")).expectStatus().isOk();
+
+        admin().delete()
+                .uri("/admin/tokens/{id}", hash.substring(0, 12))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+
+        bearer("/orders/1", (String) issued.get("token")).expectStatus().isUnauthorized();
+        assertThat(tokens.redis().exists("auth:token:" + hash)).isZero();
+        assertThat(tokens.redis().smembers("auth:user:pia:tokens")).doesNotContain(hash);
+    }
+
+    /** Two stored hashes share the first 20 digits; ops' own keys count, whoever wrote them. */
+    @Test
+    void aPrefixTwoTokensShareIsRefusedAndRevokesNothing() {
+        String shared = TokenHashing.sha256Hex(TestTokens.newToken()).substring(0, 20);
+        String first = shared + TokenHashing.sha256Hex(TestTokens.newToken()).substring(20);
+        String second = shared + TokenHashing.sha256Hex(TestTokens.newToken()).substring(20);
+        tokens.redis().hset("auth:token:" + first, Map.of("user", "twin-a", "scopes", ""));
+        tokens.redis().hset("auth:token:" + second, Map.of("user", "twin-b", "scopes", ""));
+
+        assertProblem(
+                admin().delete().uri("/admin/tokens/{id}", shared).exchange(),
+                HttpStatus.CONFLICT,
+                null,
+                "More than one token's id starts with " + shared + ": give more of its digits.",
+                "/admin/tokens/" + shared);
+        assertThat(tokens.redis().exists("auth:token:" + first, "auth:token:" + second))
+                .isEqualTo(2);
+
+        admin().delete()
+                .uri("/admin/tokens/{id}", first.substring(0, 21))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        assertThat(tokens.redis().exists("auth:token:" + first)).isZero();
+        assertThat(tokens.redis().exists("auth:token:" + second)).isOne();
+        tokens.redis().del("auth:token:" + second);
+    }
+
+    /** What a prefix is matched against is only ever hex digits: glob characters, however spelled, are refused. */
+    @Test
+    void anIdThatIsNotHexDigitsIsRefusedBeforeRedisIsAsked() {
+        String hash =
+                (String) issue("{\"user\":\"glob\",\"scopes\":\"orders:read\"}").get("hash");
+        for (String id : List.of(
+                hash.substring(0, 11),
+                hash.substring(0, 12).toUpperCase(Locale.ROOT),
+                hash.substring(0, 11) + "*",
+                hash.substring(0, 11) + "%2A",
+                hash.substring(0, 11) + "?",
+                hash.substring(0, 11) + "[0-9a-f]",
+                hash + "0")) {
+            admin().delete()
+                    .uri("/admin/tokens/{id}", id) // every character but letters and digits percent-encoded
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest();
+        }
+        assertThat(tokens.redis().exists("auth:token:" + hash)).isOne();
+    }
+
+    @Test
     void revokingAllOfAUsersTokensRefusesEveryOne() {
         String user = "many-" + TestTokens.newToken().substring(0, 6);
         String first = (String)
@@ -234,14 +302,14 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
                 admin().delete().uri("/admin/tokens/not-a-hash").exchange(),
                 HttpStatus.BAD_REQUEST,
                 null,
-                "A token hash is 64 lowercase hex digits.",
+                "A token id is the token's hash, 64 lowercase hex digits, or the first 12 or more of them.",
                 "/admin/tokens/not-a-hash");
         String unknownHash = TokenHashing.sha256Hex(TestTokens.newToken());
         assertProblem(
                 admin().delete().uri("/admin/tokens/" + unknownHash).exchange(),
                 HttpStatus.NOT_FOUND,
                 null,
-                "No token with this hash.",
+                "No token with this id.",
                 "/admin/tokens/" + unknownHash);
         assertProblem(
                 admin().get().uri("/admin/users/{user}/tokens", "a b").exchange(),

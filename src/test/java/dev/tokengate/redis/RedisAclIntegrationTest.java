@@ -125,8 +125,9 @@ class RedisAclIntegrationTest {
                 .isNotEmpty();
         addRuntimeRoute(admin);
 
+        // by a prefix of its id: a SCAN of the token keys
         admin.delete()
-                .uri("/admin/tokens/" + issued.get("hash"))
+                .uri("/admin/tokens/" + issued.get("hash").toString().substring(0, 16))
                 .exchange()
                 .expectStatus()
                 .isNoContent();

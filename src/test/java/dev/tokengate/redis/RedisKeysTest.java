@@ -28,4 +28,11 @@ class RedisKeysTest {
         assertThat(keys.tokenPrefix()).isEqualTo("session:");
         assertThat(keys.token("9f86d081")).isEqualTo("session:9f86d081");
     }
+
+    @Test
+    void aTokenPatternMatchesThePrefixLiterallyAndTheHashByItsFirstDigits() {
+        assertThat(defaults.tokenPattern("9f86d081884c")).isEqualTo("auth:token:9f86d081884c*");
+        assertThat(new RedisKeys("t*[x]?\\:").tokenPattern("9f86d081884c"))
+                .isEqualTo("t\\*\\[x\\]\\?\\\\:9f86d081884c*");
+    }
 }

@@ -61,6 +61,7 @@ final class AdminHandler {
                         admin -> admin.POST("/tokens/introspect", handler::introspect)
                                 .POST("/tokens", handler::issue)
                                 .DELETE("/tokens/{id}", handler::revoke)
+                                .PATCH("/tokens/{id}", handler::patch)
                                 .GET("/users/{user}/tokens", handler::list)
                                 .DELETE("/users/{user}/tokens", handler::revokeAll)
                                 .DELETE("/blocks/{address}", handler::liftBlock)
@@ -79,7 +80,7 @@ final class AdminHandler {
                     "Issuing tokens needs tokengate.auth.token-hashing=sha256: only hashes are stored."));
         }
         return request.bodyToMono(IssueRequest.class)
-                .onErrorMap(ServerWebInputException.class, AdminHandler::unreadable)
+                .onErrorMap(ServerWebInputException.class, error -> unreadable(error, IssueRequest.SHAPE))
                 .switchIfEmpty(Mono.error(() -> badRequest(IssueRequest.SHAPE)))
                 .map(issue -> issue.checked(properties))
                 .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.ttl()))
@@ -90,6 +91,18 @@ final class AdminHandler {
         return tokenHash(request)
                 .flatMap(administration::revoke)
                 .flatMap(revoked -> revoked ? ServerResponse.noContent().build() : Mono.error(noSuchToken()));
+    }
+
+    Mono<ServerResponse> patch(ServerRequest request) {
+        Mono<PatchRequest> patch = request.bodyToMono(PatchRequest.class)
+                .onErrorMap(ServerWebInputException.class, error -> unreadable(error, PatchRequest.SHAPE))
+                .switchIfEmpty(Mono.error(() -> badRequest(PatchRequest.SHAPE)))
+                .map(body -> body.checked(properties));
+        return patch.zipWith(tokenHash(request))
+                .flatMap(both -> administration.patch(
+                        both.getT2(), both.getT1().scopes(), both.getT1().ttl()))
+                .switchIfEmpty(Mono.error(AdminHandler::noSuchToken))
+                .flatMap(patched -> json(HttpStatus.OK, patched));
     }
 
     /**
@@ -187,18 +200,18 @@ final class AdminHandler {
                 .bodyValue(body);
     }
 
-    /** Says which field of an issue request could not be read, or that the body is not JSON at all. */
-    private static ResponseStatusException unreadable(ServerWebInputException error) {
+    /** Says which field of a request body could not be read, or that the body is not JSON at all. */
+    private static ResponseStatusException unreadable(ServerWebInputException error, String shape) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof StreamReadException) {
                 return badRequest("Body is not JSON.");
             }
             if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
                 String field = jackson.getPath().get(0).getPropertyName();
-                return badRequest(IssueRequest.problemWith(String.valueOf(field)));
+                return badRequest(IssueRequest.problemWith(String.valueOf(field), shape));
             }
         }
-        return badRequest(IssueRequest.SHAPE);
+        return badRequest(shape);
     }
 
     record IntrospectionRequest(String token) {}

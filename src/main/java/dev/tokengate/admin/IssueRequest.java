@@ -28,13 +28,13 @@ record IssueRequest(
     static final String INVALID_SCOPES = "'scopes' must be a string of space-separated visible ASCII words.";
     static final String INVALID_TTL = "'ttl' must be an ISO-8601 duration such as PT24H.";
 
-    /** What to tell the client when {@code field} could not be read as its type. */
-    static String problemWith(String field) {
+    /** What to tell the client when {@code field} of an admin request body could not be read as its type. */
+    static String problemWith(String field, String shape) {
         return switch (field) {
             case "user" -> INVALID_USER;
             case "scopes" -> INVALID_SCOPES;
             case "ttl" -> INVALID_TTL;
-            default -> SHAPE;
+            default -> shape;
         };
     }
 
@@ -57,10 +57,15 @@ record IssueRequest(
             throw AdminHandler.badRequest(INVALID_SCOPES);
         }
         Duration lifetime = ttl == null ? properties.defaultTtl() : ttl;
+        checkLifetime(lifetime, properties);
+        return new IssueRequest(user, words, lifetime, Map.of());
+    }
+
+    /** A 400 unless {@code lifetime} is positive and at most {@code tokengate.admin.max-ttl}. */
+    static void checkLifetime(Duration lifetime, AdminProperties properties) {
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(properties.maxTtl()) > 0) {
             throw AdminHandler.badRequest(
                     "'ttl' must be positive and at most " + properties.maxTtl() + " (tokengate.admin.max-ttl).");
         }
-        return new IssueRequest(user, words, lifetime, Map.of());
     }
 }

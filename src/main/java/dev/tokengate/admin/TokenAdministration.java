@@ -42,6 +42,18 @@ public class TokenAdministration {
             return 1
             """;
 
+    /**
+     * Changes a live token's scopes (ARGV[1] '1', the field ARGV[2], the value ARGV[3]) and remaining lifetime (ARGV[4]
+     * milliseconds, '' to keep it), in one step that writes nothing when the key is gone: a plain HSET would create a
+     * token without a user or an expiry. 0 when there is no such token.
+     */
+    private static final String PATCH_TOKEN = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            if ARGV[1] == '1' then redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
+            if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            return 1
+            """;
+
     /** Deletes the token key and says whose it was, in one step on that one key. */
     private static final String DELETE_TOKEN = """
             local found = redis.pcall('HGET', KEYS[1], ARGV[1])
@@ -100,6 +112,24 @@ public class TokenAdministration {
                 .distinct()
                 .take(limit)
                 .collectList();
+    }
+
+    /**
+     * Changes what is given of a live token ({@code null}: unchanged) and describes it as it is then; empty when there
+     * is no such token, and then nothing is written. Redis's invalidation reaches every instance's near cache.
+     */
+    public Mono<ListedToken> patch(String hash, String scopes, Duration ttl) {
+        return script(
+                        PATCH_TOKEN,
+                        ReturnType.INTEGER,
+                        keys.token(hash),
+                        scopes == null ? "0" : "1",
+                        RedisKeys.SCOPES_FIELD,
+                        scopes == null ? "" : scopes,
+                        ttl == null ? "" : Long.toString(ttl.toMillis()))
+                .filter(patched -> (Long) patched == 1)
+                .flatMap(patched -> describe(hash))
+                .flatMap(Mono::justOrEmpty);
     }
 
     /** True if a token with this hash existed. */

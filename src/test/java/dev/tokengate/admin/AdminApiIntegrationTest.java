@@ -204,6 +204,81 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void patchedScopesTakeEffectAtTheGatewayAndTheTokenKeepsItsUserAndLifetime() {
+        Map<String, Object> issued = issue("{\"user\":\"pat\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}");
+        String token = (String) issued.get("token");
+        String hash = (String) issued.get("hash");
+        bearer("/orders/1", token).expectStatus().isOk();
+
+        patch(hash.substring(0, 12), "{\"scopes\":\"billing:read\"}")
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.id")
+                .isEqualTo(hash)
+                .jsonPath("$.scopes")
+                .isEqualTo("billing:read")
+                .jsonPath("$.expiresInSeconds")
+                .value(Integer.class, seconds -> assertThat(seconds).isBetween(3_590, 3_600));
+
+        assertThat(tokens.redis().hgetall("auth:token:" + hash))
+                .containsEntry("user", "pat")
+                .containsEntry("scopes", "billing:read");
+        assertThat(tokens.redis().pttl("auth:token:" + hash)).isBetween(3_590_000L, 3_600_000L);
+        // the near cache held the old scopes; Redis's invalidation ends them well within the cache's 5 minutes
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> bearer("/orders/1", token).expectStatus().isForbidden());
+    }
+
+    @Test
+    void aPatchedLifetimeReplacesTheRemainingOneAndLeavesTheScopes() {
+        String hash = (String) issue("{\"user\":\"pat\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}")
+                .get("hash");
+
+        patch(hash, "{\"ttl\":\"PT2H\"}").expectStatus().isOk();
+
+        assertThat(tokens.redis().pttl("auth:token:" + hash)).isBetween(7_190_000L, 7_200_000L);
+        assertThat(tokens.redis().hgetall("auth:token:" + hash)).containsEntry("scopes", "orders:read");
+    }
+
+    @Test
+    void patchingARevokedTokenIsNotFoundAndCreatesNoKey() {
+        String hash =
+                (String) issue("{\"user\":\"pat\",\"scopes\":\"orders:read\"}").get("hash");
+        admin().delete()
+                .uri("/admin/tokens/{id}", hash)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+
+        assertProblem(
+                patch(hash, "{\"scopes\":\"orders:read orders:write\",\"ttl\":\"PT1H\"}"),
+                HttpStatus.NOT_FOUND,
+                null,
+                "No token with this id.",
+                "/admin/tokens/" + hash);
+        assertThat(tokens.redis().exists("auth:token:" + hash)).isZero();
+    }
+
+    @Test
+    void aPatchThatCannotBeReadChangesNothing() {
+        String hash = (String) issue("{\"user\":\"pat\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}")
+                .get("hash");
+        Map<String, String> refusals = Map.of(
+                "{}", "Body must be a JSON object with 'scopes' or 'ttl', or both.",
+                "{\"scope\":\"orders:write\"}", "Unknown field 'scope'.",
+                "{\"ttl\":\"forever\"}", "'ttl' must be an ISO-8601 duration such as PT24H.",
+                "{\"ttl\":\"PT0S\"}", "'ttl' must be positive and at most PT2160H (tokengate.admin.max-ttl).",
+                "{\"scopes\":\"a\\u0000b\"}", "'scopes' must be a string of space-separated visible ASCII words.",
+                "[]", "Body must be a JSON object with 'scopes' or 'ttl', or both.");
+        refusals.forEach((body, detail) ->
+                assertProblem(patch(hash, body), HttpStatus.BAD_REQUEST, null, detail, "/admin/tokens/" + hash));
+
+        assertThat(tokens.redis().hgetall("auth:token:" + hash)).containsEntry("scopes", "orders:read");
+        assertThat(tokens.redis().pttl("auth:token:" + hash)).isBetween(3_500_000L, 3_600_000L);
+    }
+
+    @Test
     void revokingAllOfAUsersTokensRefusesEveryOne() {
         String user = "many-" + TestTokens.newToken().substring(0, 6);
         String first = (String)
@@ -444,6 +519,14 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
 
     private Map<String, Object> issue(String body) {
         return TestAdmin.issue(management, body);
+    }
+
+    private WebTestClient.ResponseSpec patch(String id, String json) {
+        return admin().patch()
+                .uri("/admin/tokens/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json)
+                .exchange();
     }
 
     private WebTestClient admin() {

@@ -125,6 +125,13 @@ class RedisAclIntegrationTest {
                 .isNotEmpty();
         addRuntimeRoute(admin);
 
+        admin.patch()
+                .uri("/admin/tokens/{id}", issued.get("hash"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"scopes\":\"orders:read orders:write\",\"ttl\":\"PT2H\"}")
+                .exchange()
+                .expectStatus()
+                .isOk();
         // by a prefix of its id: a SCAN of the token keys
         admin.delete()
                 .uri("/admin/tokens/" + issued.get("hash").toString().substring(0, 16))

@@ -1,0 +1,38 @@
+package dev.tokengate.admin;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.tokengate.http.HttpTokens;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The body of {@code PATCH /admin/tokens/{id}}, as Spring's Jackson codec binds it: what to change of a live token.
+ *
+ * @param scopes the new space-separated scopes (empty: none); unchanged when absent
+ * @param ttl the new remaining lifetime, an ISO-8601 duration; unchanged when absent
+ * @param unknown every other field, which makes the request invalid
+ */
+record PatchRequest(
+        String scopes, Duration ttl, @JsonAnySetter Map<String, Object> unknown) {
+
+    static final String SHAPE = "Body must be a JSON object with 'scopes' or 'ttl', or both.";
+
+    /** This request with its scopes trimmed; a 400 naming the first thing wrong with it otherwise. */
+    PatchRequest checked(AdminProperties properties) {
+        if (unknown != null && !unknown.isEmpty()) {
+            throw AdminHandler.badRequest(
+                    "Unknown field '" + unknown.keySet().iterator().next() + "'.");
+        }
+        if (scopes == null && ttl == null) {
+            throw AdminHandler.badRequest(SHAPE);
+        }
+        String words = scopes == null ? null : scopes.trim();
+        if (words != null && !HttpTokens.isPrintableAscii(words)) {
+            throw AdminHandler.badRequest(IssueRequest.INVALID_SCOPES);
+        }
+        if (ttl != null) {
+            IssueRequest.checkLifetime(ttl, properties);
+        }
+        return new PatchRequest(words, ttl, Map.of());
+    }
+}

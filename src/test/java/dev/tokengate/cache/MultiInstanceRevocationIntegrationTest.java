@@ -9,6 +9,8 @@ import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.NearCacheProbe;
 import dev.tokengate.support.RefusalTimer;
 import dev.tokengate.support.RefusalTimer.Refusal;
+import dev.tokengate.support.TestAdmin;
+import dev.tokengate.token.TokenHashing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Two gateways on one Redis, each with its own near cache: a plain {@code DEL} reaches both. */
@@ -40,7 +43,7 @@ class MultiInstanceRevocationIntegrationTest extends GatewayIntegrationTest {
 
     @BeforeAll
     static void startSecondInstance() {
-        second = GatewayInstance.start(redis);
+        second = GatewayInstance.start(redis, TestAdmin.PROPERTY);
     }
 
     @AfterAll
@@ -63,6 +66,27 @@ class MultiInstanceRevocationIntegrationTest extends GatewayIntegrationTest {
 
         Refusal first = RefusalTimer.awaitStatus(client, "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
         Refusal other = RefusalTimer.awaitStatus(second.client(), "/orders/1", token, HttpStatus.UNAUTHORIZED, revoked);
+        assertThat(first.isInTime()).as("first instance: %s", first).isTrue();
+        assertThat(other.isInTime()).as("second instance: %s", other).isTrue();
+    }
+
+    /** {@code PATCH} on one instance's admin API: one script on the token's key, whose invalidation reaches both. */
+    @Test
+    void scopesPatchedThroughOneInstanceAreEnforcedByBoth() {
+        String token = tokenCachedOnBoth();
+
+        TestAdmin.client(second.management())
+                .patch()
+                .uri("/admin/tokens/{id}", TokenHashing.sha256Hex(token))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"scopes\":\"billing:read\"}")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        long patched = System.nanoTime();
+
+        Refusal first = RefusalTimer.awaitStatus(client, "/orders/1", token, HttpStatus.FORBIDDEN, patched);
+        Refusal other = RefusalTimer.awaitStatus(second.client(), "/orders/1", token, HttpStatus.FORBIDDEN, patched);
         assertThat(first.isInTime()).as("first instance: %s", first).isTrue();
         assertThat(other.isInTime()).as("second instance: %s", other).isTrue();
     }

@@ -62,6 +62,7 @@ final class AdminHandler {
                                 .POST("/tokens", handler::issue)
                                 .DELETE("/tokens/{id}", handler::revoke)
                                 .PATCH("/tokens/{id}", handler::patch)
+                                .POST("/tokens/{id}/rotate", handler::rotate)
                                 .GET("/users/{user}/tokens", handler::list)
                                 .DELETE("/users/{user}/tokens", handler::revokeAll)
                                 .DELETE("/blocks/{address}", handler::liftBlock)
@@ -103,6 +104,28 @@ final class AdminHandler {
                         both.getT2(), both.getT1().scopes(), both.getT1().ttl()))
                 .switchIfEmpty(Mono.error(AdminHandler::noSuchToken))
                 .flatMap(patched -> json(HttpStatus.OK, patched));
+    }
+
+    Mono<ServerResponse> rotate(ServerRequest request) {
+        if (hashing != TokenHashing.SHA256) {
+            return Mono.error(new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "Rotating tokens needs tokengate.auth.token-hashing=sha256: only hashes are stored."));
+        }
+        Mono<RotateRequest> rotate = request.bodyToMono(RotateRequest.class)
+                .onErrorMap(ServerWebInputException.class, error -> unreadable(error, RotateRequest.SHAPE))
+                .defaultIfEmpty(RotateRequest.DEFAULTS)
+                .map(body -> body.checked(properties));
+        return rotate.zipWith(tokenHash(request))
+                .flatMap(both -> administration.rotate(
+                        both.getT2(), both.getT1().grace(), both.getT1().ttl()))
+                .onErrorMap(
+                        TokenAdministration.NoUserException.class,
+                        error -> new ResponseStatusException(
+                                HttpStatus.CONFLICT,
+                                "This token names no user to issue a successor for: revoke it instead."))
+                .switchIfEmpty(Mono.error(AdminHandler::noSuchToken))
+                .flatMap(rotation -> json(HttpStatus.CREATED, RotatedAnswer.of(rotation)));
     }
 
     /**
@@ -215,6 +238,32 @@ final class AdminHandler {
     }
 
     record IntrospectionRequest(String token) {}
+
+    /** The issue answer for the new token, and when the old one ends. */
+    record RotatedAnswer(
+            String token,
+            String hash,
+            String user,
+            String scopes,
+            Instant expiresAt,
+            TokenAdministration.RotatedToken rotated) {
+
+        static RotatedAnswer of(TokenAdministration.Rotation rotation) {
+            TokenAdministration.IssuedToken issued = rotation.issued();
+            return new RotatedAnswer(
+                    issued.token(),
+                    issued.hash(),
+                    issued.user(),
+                    issued.scopes(),
+                    issued.expiresAt(),
+                    rotation.rotated());
+        }
+
+        @Override
+        public String toString() {
+            return "RotatedAnswer[hash=" + hash + ", user=" + user + "]";
+        }
+    }
 
     record Revoked(String user, long revoked) {}
 

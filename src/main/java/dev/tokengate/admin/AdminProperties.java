@@ -12,16 +12,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     absent.
  * @param defaultTtl Lifetime of an issued token when the request names none.
  * @param maxTtl Longest lifetime a token may be issued with.
+ * @param rotationGrace How long a rotated token keeps working next to its successor when the request names no grace.
  */
 @ConfigurationProperties(AdminProperties.PREFIX)
 public record AdminProperties(
         String tokenSha256,
         @DefaultValue(DEFAULT_TTL) Duration defaultTtl,
-        @DefaultValue(DEFAULT_MAX_TTL) Duration maxTtl) {
+        @DefaultValue(DEFAULT_MAX_TTL) Duration maxTtl,
+        @DefaultValue(DEFAULT_ROTATION_GRACE) Duration rotationGrace) {
 
     public static final String PREFIX = "tokengate.admin";
     public static final String DEFAULT_TTL = "24h";
     public static final String DEFAULT_MAX_TTL = "90d";
+    public static final String DEFAULT_ROTATION_GRACE = "1h";
 
     public AdminProperties {
         if (tokenSha256 != null && !tokenSha256.isBlank() && !TokenHashing.isSha256Hex(tokenSha256)) {
@@ -29,6 +32,9 @@ public record AdminProperties(
         }
         if (maxTtl.isNegative() || maxTtl.isZero() || defaultTtl.isNegative() || defaultTtl.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".default-ttl and max-ttl must be positive");
+        }
+        if (rotationGrace.isNegative()) {
+            throw new IllegalArgumentException(PREFIX + ".rotation-grace must not be negative");
         }
         if (defaultTtl.compareTo(maxTtl) > 0) {
             throw new IllegalArgumentException(PREFIX + ".default-ttl must not exceed max-ttl");

@@ -34,6 +34,7 @@ record IssueRequest(
             case "user" -> INVALID_USER;
             case "scopes" -> INVALID_SCOPES;
             case "ttl" -> INVALID_TTL;
+            case "grace" -> RotateRequest.INVALID_GRACE;
             default -> shape;
         };
     }

@@ -54,6 +54,28 @@ public class TokenAdministration {
             return 1
             """;
 
+    /**
+     * Ends a token that is being replaced: after ARGV[3] milliseconds (never later than it would have ended anyway),
+     * or at once for 0. Answers "<remaining ms>\n<user>\n<scopes>" of the token as it was, false when there is no
+     * such token, and "-3" without touching a token that names no user (there is no one to issue a successor for).
+     */
+    private static final String END_FOR_ROTATION = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+            local user = redis.call('HGET', KEYS[1], ARGV[1])
+            if not user then return '-3' end
+            local scopes = redis.call('HGET', KEYS[1], ARGV[2]) or ''
+            local remaining = redis.call('PTTL', KEYS[1])
+            local grace = tonumber(ARGV[3])
+            if grace == 0 then
+              redis.call('DEL', KEYS[1])
+              remaining = 0
+            elseif remaining < 0 or remaining > grace then
+              redis.call('PEXPIRE', KEYS[1], grace)
+              remaining = grace
+            end
+            return remaining .. '\\n' .. user .. '\\n' .. scopes
+            """;
+
     /** Deletes the token key and says whose it was, in one step on that one key. */
     private static final String DELETE_TOKEN = """
             local found = redis.pcall('HGET', KEYS[1], ARGV[1])
@@ -130,6 +152,45 @@ public class TokenAdministration {
                 .filter(patched -> (Long) patched == 1)
                 .flatMap(patched -> describe(hash))
                 .flatMap(Mono::justOrEmpty);
+    }
+
+    /**
+     * A successor for a token, for the same user and scopes, issued once the old one is set to end after {@code
+     * grace} (at once for zero): so a token already gone gets none. Empty when there is no such token.
+     */
+    public Mono<Rotation> rotate(String hash, Duration grace, Duration ttl) {
+        return script(
+                        END_FOR_ROTATION,
+                        ReturnType.VALUE,
+                        keys.token(hash),
+                        RedisKeys.USER_FIELD,
+                        RedisKeys.SCOPES_FIELD,
+                        Long.toString(grace.toMillis()))
+                .map(ended -> StandardCharsets.UTF_8.decode((ByteBuffer) ended).toString())
+                .flatMap(ended -> {
+                    if (ended.equals("-3")) {
+                        return Mono.error(new NoUserException());
+                    }
+                    String[] parts = ended.split("\n", 3);
+                    Instant oldEndsAt = Instant.now().plusMillis(Long.parseLong(parts[0]));
+                    Mono<Void> unindexed = grace.isZero()
+                            ? commands(connection -> connection
+                                            .setCommands()
+                                            .sRem(bytes(keys.userTokens(parts[1])), List.of(bytes(hash))))
+                                    .then()
+                            : Mono.empty();
+                    return unindexed
+                            .then(issue(parts[1], parts[2], ttl))
+                            .map(issued -> new Rotation(issued, new RotatedToken(hash, oldEndsAt)));
+                });
+    }
+
+    /** A token to rotate names no user. */
+    public static final class NoUserException extends IllegalStateException {
+
+        NoUserException() {
+            super("The token names no user");
+        }
     }
 
     /** True if a token with this hash existed. */
@@ -241,6 +302,11 @@ public class TokenAdministration {
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
+
+    /** A new token and the one it replaces, which ends at {@code rotated.expiresAt}. */
+    public record Rotation(IssuedToken issued, RotatedToken rotated) {}
+
+    public record RotatedToken(String id, Instant expiresAt) {}
 
     /** The one answer that ever shows a raw token. */
     public record IssuedToken(String token, String hash, String user, String scopes, Instant expiresAt) {

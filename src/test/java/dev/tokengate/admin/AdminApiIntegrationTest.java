@@ -279,6 +279,120 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void aRotatedTokenWorksNextToItsSuccessorForTheGraceThenIsRefused() {
+        String user = "rot-" + TestTokens.newToken().substring(0, 6);
+        Map<String, Object> old = issue("{\"user\":\"" + user + "\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}");
+        String oldToken = (String) old.get("token");
+        String oldHash = (String) old.get("hash");
+        bearer("/orders/1", oldToken).expectStatus().isOk();
+
+        Map<String, Object> rotated = rotate(oldHash.substring(0, 12), "{\"grace\":\"PT5S\"}");
+
+        String newToken = (String) rotated.get("token");
+        assertThat(rotated)
+                .containsEntry("hash", TokenHashing.sha256Hex(newToken))
+                .containsEntry("user", user)
+                .containsEntry("scopes", "orders:read")
+                .containsEntry(
+                        "rotated",
+                        Map.of("id", oldHash, "expiresAt", ((Map<?, ?>) rotated.get("rotated")).get("expiresAt")));
+        assertThat(Instant.parse((String) ((Map<?, ?>) rotated.get("rotated")).get("expiresAt")))
+                .isBefore(Instant.now().plusSeconds(6));
+        assertThat(tokens.redis().pttl("auth:token:" + oldHash)).isBetween(1L, 5_000L);
+        assertThat(tokens.redis().pttl("auth:token:" + rotated.get("hash"))).isBetween(86_390_000L, 86_400_000L);
+        bearer("/orders/1", newToken).expectStatus().isOk();
+        bearer("/orders/1", oldToken).expectStatus().isOk();
+
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () -> bearer("/orders/1", oldToken).expectStatus().isUnauthorized());
+        bearer("/orders/1", newToken).expectStatus().isOk();
+        assertThat(tokens.redis().smembers("auth:user:" + user + ":tokens")).contains((String) rotated.get("hash"));
+    }
+
+    @Test
+    void aRotationWithoutGraceRevokesTheOldTokenAtOnce() {
+        String user = "leak-" + TestTokens.newToken().substring(0, 6);
+        Map<String, Object> old = issue("{\"user\":\"" + user + "\",\"scopes\":\"orders:read\"}");
+        String oldToken = (String) old.get("token");
+        bearer("/orders/1", oldToken).expectStatus().isOk();
+
+        Map<String, Object> rotated = rotate((String) old.get("hash"), "{\"grace\":\"PT0S\",\"ttl\":\"PT2H\"}");
+
+        assertThat(tokens.redis().exists("auth:token:" + old.get("hash"))).isZero();
+        assertThat(tokens.redis().smembers("auth:user:" + user + ":tokens"))
+                .containsExactly((String) rotated.get("hash"));
+        assertThat(tokens.redis().pttl("auth:token:" + rotated.get("hash"))).isBetween(7_190_000L, 7_200_000L);
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> bearer("/orders/1", oldToken).expectStatus().isUnauthorized());
+        bearer("/orders/1", (String) rotated.get("token")).expectStatus().isOk();
+    }
+
+    @Test
+    void theDefaultGraceNeverLengthensTheOldTokensLife() {
+        Map<String, Object> shortLived = issue("{\"user\":\"rot\",\"ttl\":\"PT10M\"}");
+        Map<String, Object> longLived = issue("{\"user\":\"rot\",\"ttl\":\"PT3H\"}");
+
+        admin().post()
+                .uri("/admin/tokens/{id}/rotate", shortLived.get("hash"))
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        admin().post()
+                .uri("/admin/tokens/{id}/rotate", longLived.get("hash"))
+                .exchange()
+                .expectStatus()
+                .isCreated();
+
+        assertThat(tokens.redis().pttl("auth:token:" + shortLived.get("hash"))).isBetween(590_000L, 600_000L);
+        assertThat(tokens.redis().pttl("auth:token:" + longLived.get("hash"))).isBetween(3_590_000L, 3_600_000L);
+    }
+
+    @Test
+    void rotatingARevokedTokenIsNotFoundAndIssuesNothing() {
+        String user = "gone-" + TestTokens.newToken().substring(0, 6);
+        String hash = (String) issue("{\"user\":\"" + user + "\"}").get("hash");
+        admin().delete()
+                .uri("/admin/tokens/{id}", hash)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+
+        assertProblem(
+                admin().post().uri("/admin/tokens/{id}/rotate", hash).exchange(),
+                HttpStatus.NOT_FOUND,
+                null,
+                "No token with this id.",
+                "/admin/tokens/" + hash + "/rotate");
+        assertThat(tokens.redis().exists("auth:user:" + user + ":tokens")).isZero();
+    }
+
+    @Test
+    void aRotationThatCannotBeReadChangesNothing() {
+        String hash = (String) issue("{\"user\":\"rot\",\"ttl\":\"PT1H\"}").get("hash");
+        Map<String, String> refusals = Map.of(
+                "{\"grace\":\"soon\"}", "'grace' must be an ISO-8601 duration such as PT30S, PT0S to revoke at once.",
+                "{\"grace\":\"-PT1S\"}",
+                        "'grace' must be zero or positive and at most PT2160H (tokengate.admin.max-ttl).",
+                "{\"graze\":\"PT1S\"}", "Unknown field 'graze'.",
+                "{\"ttl\":\"PT0S\"}", "'ttl' must be positive and at most PT2160H (tokengate.admin.max-ttl).");
+        refusals.forEach((body, detail) -> assertProblem(
+                admin().post()
+                        .uri("/admin/tokens/{id}/rotate", hash)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(body)
+                        .exchange(),
+                HttpStatus.BAD_REQUEST,
+                null,
+                detail,
+                "/admin/tokens/" + hash + "/rotate"));
+
+        assertThat(tokens.redis().pttl("auth:token:" + hash)).isBetween(3_500_000L, 3_600_000L);
+        assertThat(tokens.redis().smembers("auth:user:rot:tokens")).contains(hash);
+    }
+
+    @Test
     void revokingAllOfAUsersTokensRefusesEveryOne() {
         String user = "many-" + TestTokens.newToken().substring(0, 6);
         String first = (String)
@@ -519,6 +633,20 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
 
     private Map<String, Object> issue(String body) {
         return TestAdmin.issue(management, body);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> rotate(String id, String json) {
+        return admin().post()
+                .uri("/admin/tokens/{id}/rotate", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     private WebTestClient.ResponseSpec patch(String id, String json) {

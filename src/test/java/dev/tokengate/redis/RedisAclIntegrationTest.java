@@ -132,6 +132,11 @@ class RedisAclIntegrationTest {
                 .exchange()
                 .expectStatus()
                 .isOk();
+        admin.post()
+                .uri("/admin/tokens/{id}/rotate", issued.get("hash"))
+                .exchange()
+                .expectStatus()
+                .isCreated();
         // by a prefix of its id: a SCAN of the token keys
         admin.delete()
                 .uri("/admin/tokens/" + issued.get("hash").toString().substring(0, 16))

@@ -245,11 +245,7 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     void patchingARevokedTokenIsNotFoundAndCreatesNoKey() {
         String hash =
                 (String) issue("{\"user\":\"pat\",\"scopes\":\"orders:read\"}").get("hash");
-        admin().delete()
-                .uri("/admin/tokens/{id}", hash)
-                .exchange()
-                .expectStatus()
-                .isNoContent();
+        revoke(hash);
 
         assertProblem(
                 patch(hash, "{\"scopes\":\"orders:read orders:write\",\"ttl\":\"PT1H\"}"),
@@ -353,11 +349,7 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     void rotatingARevokedTokenIsNotFoundAndIssuesNothing() {
         String user = "gone-" + TestTokens.newToken().substring(0, 6);
         String hash = (String) issue("{\"user\":\"" + user + "\"}").get("hash");
-        admin().delete()
-                .uri("/admin/tokens/{id}", hash)
-                .exchange()
-                .expectStatus()
-                .isNoContent();
+        revoke(hash);
 
         assertProblem(
                 admin().post().uri("/admin/tokens/{id}/rotate", hash).exchange(),
@@ -377,16 +369,7 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
                         "'grace' must be zero or positive and at most PT2160H (tokengate.admin.max-ttl).",
                 "{\"graze\":\"PT1S\"}", "Unknown field 'graze'.",
                 "{\"ttl\":\"PT0S\"}", "'ttl' must be positive and at most PT2160H (tokengate.admin.max-ttl).");
-        refusals.forEach((body, detail) -> assertProblem(
-                admin().post()
-                        .uri("/admin/tokens/{id}/rotate", hash)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(body)
-                        .exchange(),
-                HttpStatus.BAD_REQUEST,
-                null,
-                detail,
-                "/admin/tokens/" + hash + "/rotate"));
+        refusals.forEach((body, detail) -> assertBadRequest("/admin/tokens/" + hash + "/rotate", body, detail));
 
         assertThat(tokens.redis().pttl("auth:token:" + hash)).isBetween(3_500_000L, 3_600_000L);
         assertThat(tokens.redis().smembers("auth:user:rot:tokens")).contains(hash);
@@ -619,34 +602,33 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     private void assertBadRequest(String body, String detail) {
+        assertBadRequest("/admin/tokens", body, detail);
+    }
+
+    /** A {@code POST} of {@code body} to {@code path} is a 400 problem with this detail. */
+    private void assertBadRequest(String path, String body, String detail) {
         assertProblem(
                 admin().post()
-                        .uri("/admin/tokens")
+                        .uri(path)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(body)
                         .exchange(),
                 HttpStatus.BAD_REQUEST,
                 null,
                 detail,
-                "/admin/tokens");
+                path);
     }
 
     private Map<String, Object> issue(String body) {
         return TestAdmin.issue(management, body);
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> rotate(String id, String json) {
-        return admin().post()
-                .uri("/admin/tokens/{id}/rotate", id)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        return TestAdmin.created(management, "/admin/tokens/" + id + "/rotate", json);
+    }
+
+    private void revoke(String id) {
+        admin().delete().uri("/admin/tokens/{id}", id).exchange().expectStatus().isNoContent();
     }
 
     private WebTestClient.ResponseSpec patch(String id, String json) {

@@ -36,11 +36,16 @@ public final class TestAdmin {
     }
 
     /** {@code POST /admin/tokens} with {@code body}, expecting 201: the issued token's JSON answer. */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> issue(WebTestClient management, String body) {
+        return created(management, "/admin/tokens", body);
+    }
+
+    /** {@code POST} of a JSON {@code body} to an admin {@code path}, expecting 201: the JSON answer. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> created(WebTestClient management, String path, String body) {
         return client(management)
                 .post()
-                .uri("/admin/tokens")
+                .uri(path)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange()

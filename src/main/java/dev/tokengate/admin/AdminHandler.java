@@ -84,7 +84,7 @@ final class AdminHandler {
                 .onErrorMap(ServerWebInputException.class, error -> unreadable(error, IssueRequest.SHAPE))
                 .switchIfEmpty(Mono.error(() -> badRequest(IssueRequest.SHAPE)))
                 .map(issue -> issue.checked(properties))
-                .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.ttl()))
+                .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.label(), issue.ttl()))
                 .flatMap(issued -> json(HttpStatus.CREATED, issued));
     }
 
@@ -101,7 +101,10 @@ final class AdminHandler {
                 .map(body -> body.checked(properties));
         return patch.zipWith(tokenHash(request))
                 .flatMap(both -> administration.patch(
-                        both.getT2(), both.getT1().scopes(), both.getT1().ttl()))
+                        both.getT2(),
+                        both.getT1().scopes(),
+                        both.getT1().label(),
+                        both.getT1().ttl()))
                 .switchIfEmpty(Mono.error(AdminHandler::noSuchToken))
                 .flatMap(patched -> json(HttpStatus.OK, patched));
     }
@@ -245,6 +248,7 @@ final class AdminHandler {
             String hash,
             String user,
             String scopes,
+            String label,
             Instant expiresAt,
             TokenAdministration.RotatedToken rotated) {
 
@@ -255,6 +259,7 @@ final class AdminHandler {
                     issued.hash(),
                     issued.user(),
                     issued.scopes(),
+                    issued.label(),
                     issued.expiresAt(),
                     rotation.rotated());
         }

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param user whose token it is
  * @param scopes space-separated scopes; none when absent
+ * @param label a name for people, shown when tokens are listed; none when absent
  * @param ttl an ISO-8601 duration; {@code tokengate.admin.default-ttl} when absent
  * @param unknown every other field, which makes the request invalid: a misspelt {@code scope} must not silently issue
  *     a token without scopes
@@ -17,16 +18,19 @@ import java.util.Map;
 record IssueRequest(
         String user,
         String scopes,
+        String label,
         Duration ttl,
         @JsonAnySetter Map<String, Object> unknown) {
 
     static final int MAX_USER_LENGTH = 256;
+    static final int MAX_LABEL_LENGTH = 256;
 
-    static final String SHAPE = "Body must be a JSON object with 'user', optional 'scopes' and 'ttl'.";
+    static final String SHAPE = "Body must be a JSON object with 'user', optional 'scopes', 'label' and 'ttl'.";
     static final String INVALID_USER =
             "'user' must be 1 to " + MAX_USER_LENGTH + " visible ASCII characters without spaces.";
     static final String INVALID_SCOPES = "'scopes' must be a string of space-separated visible ASCII words.";
     static final String INVALID_TTL = "'ttl' must be an ISO-8601 duration such as PT24H.";
+    static final String INVALID_LABEL = "'label' must be at most " + MAX_LABEL_LENGTH + " printable ASCII characters.";
 
     /** What to tell the client when {@code field} of an admin request body could not be read as its type. */
     static String problemWith(String field, String shape) {
@@ -34,6 +38,7 @@ record IssueRequest(
             case "user" -> INVALID_USER;
             case "scopes" -> INVALID_SCOPES;
             case "ttl" -> INVALID_TTL;
+            case "label" -> INVALID_LABEL;
             case "grace" -> RotateRequest.INVALID_GRACE;
             default -> shape;
         };
@@ -59,7 +64,19 @@ record IssueRequest(
         }
         Duration lifetime = ttl == null ? properties.defaultTtl() : ttl;
         checkLifetime(lifetime, properties);
-        return new IssueRequest(user, words, lifetime, Map.of());
+        return new IssueRequest(user, words, checkedLabel(label), lifetime, Map.of());
+    }
+
+    /** The label trimmed, null when absent or blank; a 400 when it is not one. */
+    static String checkedLabel(String label) {
+        if (label == null || label.isBlank()) {
+            return null;
+        }
+        String trimmed = label.trim();
+        if (trimmed.length() > MAX_LABEL_LENGTH || !HttpTokens.isPrintableAscii(trimmed)) {
+            throw AdminHandler.badRequest(INVALID_LABEL);
+        }
+        return trimmed;
     }
 
     /** A 400 unless {@code lifetime} is positive and at most {@code tokengate.admin.max-ttl}. */

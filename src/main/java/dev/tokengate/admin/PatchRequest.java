@@ -4,18 +4,23 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.tokengate.http.HttpTokens;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The body of {@code PATCH /admin/tokens/{id}}, as Spring's Jackson codec binds it: what to change of a live token.
  *
  * @param scopes the new space-separated scopes (empty: none); unchanged when absent
+ * @param label the new label (empty: none); unchanged when absent
  * @param ttl the new remaining lifetime, an ISO-8601 duration; unchanged when absent
  * @param unknown every other field, which makes the request invalid
  */
 record PatchRequest(
-        String scopes, Duration ttl, @JsonAnySetter Map<String, Object> unknown) {
+        String scopes,
+        String label,
+        Duration ttl,
+        @JsonAnySetter Map<String, Object> unknown) {
 
-    static final String SHAPE = "Body must be a JSON object with 'scopes' or 'ttl', or both.";
+    static final String SHAPE = "Body must be a JSON object with one or more of 'scopes', 'label' and 'ttl'.";
 
     /** This request with its scopes trimmed; a 400 naming the first thing wrong with it otherwise. */
     PatchRequest checked(AdminProperties properties) {
@@ -23,7 +28,7 @@ record PatchRequest(
             throw AdminHandler.badRequest(
                     "Unknown field '" + unknown.keySet().iterator().next() + "'.");
         }
-        if (scopes == null && ttl == null) {
+        if (scopes == null && label == null && ttl == null) {
             throw AdminHandler.badRequest(SHAPE);
         }
         String words = scopes == null ? null : scopes.trim();
@@ -33,6 +38,7 @@ record PatchRequest(
         if (ttl != null) {
             IssueRequest.checkLifetime(ttl, properties);
         }
-        return new PatchRequest(words, ttl, Map.of());
+        String newLabel = label == null ? null : Objects.requireNonNullElse(IssueRequest.checkedLabel(label), "");
+        return new PatchRequest(words, newLabel, ttl, Map.of());
     }
 }

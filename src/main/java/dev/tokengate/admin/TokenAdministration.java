@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -34,29 +35,33 @@ public class TokenAdministration {
     /** Keys a {@code SCAN} step looks at: large enough that a million keys take a thousand round trips. */
     private static final long SCAN_BATCH = 1000;
 
-    /** The token key's fields and lifetime in one step; it is the only key it touches. ARGV: fields, then values. */
+    /**
+     * The token key's fields and lifetime in one step; it is the only key it touches. ARGV: the lifetime in
+     * milliseconds, then field, value pairs; an empty value is not written.
+     */
     private static final String WRITE_TOKEN = """
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-            if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], ARGV[4]) end
-            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            for i = 2, #ARGV, 2 do
+              if ARGV[i + 1] ~= '' then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
             """;
 
     /**
-     * Changes a live token's scopes (ARGV[1] '1', the field ARGV[2], the value ARGV[3]) and remaining lifetime (ARGV[4]
-     * milliseconds, '' to keep it), in one step that writes nothing when the key is gone: a plain HSET would create a
-     * token without a user or an expiry. 0 when there is no such token.
+     * Changes a live token's remaining lifetime (ARGV[1] milliseconds, '' to keep it) and the fields of the field,
+     * value pairs that follow, in one step that writes nothing when the key is gone: a plain HSET would create a token
+     * without a user or an expiry. 0 when there is no such token.
      */
     private static final String PATCH_TOKEN = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            if ARGV[1] == '1' then redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
-            if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            if ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             return 1
             """;
 
     /**
      * Ends a token that is being replaced: after ARGV[3] milliseconds (never later than it would have ended anyway),
-     * or at once for 0. Answers "<remaining ms>\n<user>\n<scopes>" of the token as it was, false when there is no
+     * or at once for 0. Answers "<remaining ms>\n<user>\n<label>\n<scopes>" of the token as it was, false when there is no
      * such token, and "-3" without touching a token that names no user (there is no one to issue a successor for).
      */
     private static final String END_FOR_ROTATION = """
@@ -64,6 +69,7 @@ public class TokenAdministration {
             local user = redis.call('HGET', KEYS[1], ARGV[1])
             if not user then return '-3' end
             local scopes = redis.call('HGET', KEYS[1], ARGV[2]) or ''
+            local label = redis.call('HGET', KEYS[1], ARGV[4]) or ''
             local remaining = redis.call('PTTL', KEYS[1])
             local grace = tonumber(ARGV[3])
             if grace == 0 then
@@ -73,7 +79,7 @@ public class TokenAdministration {
               redis.call('PEXPIRE', KEYS[1], grace)
               remaining = grace
             end
-            return remaining .. '\\n' .. user .. '\\n' .. scopes
+            return remaining .. '\\n' .. user .. '\\n' .. label .. '\\n' .. scopes
             """;
 
     /** Deletes the token key and says whose it was, in one step on that one key. */
@@ -95,25 +101,30 @@ public class TokenAdministration {
     }
 
     /** A new token of 256 random bits; Redis stores only its hash. */
-    public Mono<IssuedToken> issue(String user, String scopes, Duration ttl) {
+    public Mono<IssuedToken> issue(String user, String scopes, String label, Duration ttl) {
         // SecureRandom may read from the kernel: not on an event loop.
         return Mono.fromCallable(this::newToken)
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(token -> {
                     String hash = TokenHashing.sha256Hex(token);
-                    Instant expiresAt = Instant.now().plus(ttl);
+                    Instant now = Instant.now();
+                    Instant expiresAt = now.plus(ttl);
                     return commands(connection ->
                                     connection.setCommands().sAdd(bytes(keys.userTokens(user)), List.of(bytes(hash))))
                             .then(script(
                                     WRITE_TOKEN,
                                     ReturnType.INTEGER,
                                     keys.token(hash),
+                                    Long.toString(ttl.toMillis()),
                                     RedisKeys.USER_FIELD,
-                                    RedisKeys.SCOPES_FIELD,
                                     user,
+                                    RedisKeys.SCOPES_FIELD,
                                     scopes,
-                                    Long.toString(ttl.toMillis())))
-                            .thenReturn(new IssuedToken(token, hash, user, scopes, expiresAt));
+                                    RedisKeys.LABEL_FIELD,
+                                    label == null ? "" : label,
+                                    RedisKeys.CREATED_FIELD,
+                                    Long.toString(now.toEpochMilli())))
+                            .thenReturn(new IssuedToken(token, hash, user, scopes, label, expiresAt));
                 });
     }
 
@@ -140,15 +151,15 @@ public class TokenAdministration {
      * Changes what is given of a live token ({@code null}: unchanged) and describes it as it is then; empty when there
      * is no such token, and then nothing is written. Redis's invalidation reaches every instance's near cache.
      */
-    public Mono<ListedToken> patch(String hash, String scopes, Duration ttl) {
-        return script(
-                        PATCH_TOKEN,
-                        ReturnType.INTEGER,
-                        keys.token(hash),
-                        scopes == null ? "0" : "1",
-                        RedisKeys.SCOPES_FIELD,
-                        scopes == null ? "" : scopes,
-                        ttl == null ? "" : Long.toString(ttl.toMillis()))
+    public Mono<ListedToken> patch(String hash, String scopes, String label, Duration ttl) {
+        List<String> args = new ArrayList<>(List.of(ttl == null ? "" : Long.toString(ttl.toMillis())));
+        if (scopes != null) {
+            args.addAll(List.of(RedisKeys.SCOPES_FIELD, scopes));
+        }
+        if (label != null) {
+            args.addAll(List.of(RedisKeys.LABEL_FIELD, label));
+        }
+        return script(PATCH_TOKEN, ReturnType.INTEGER, keys.token(hash), args.toArray(String[]::new))
                 .filter(patched -> (Long) patched == 1)
                 .flatMap(patched -> describe(hash))
                 .flatMap(Mono::justOrEmpty);
@@ -165,13 +176,14 @@ public class TokenAdministration {
                         keys.token(hash),
                         RedisKeys.USER_FIELD,
                         RedisKeys.SCOPES_FIELD,
-                        Long.toString(grace.toMillis()))
+                        Long.toString(grace.toMillis()),
+                        RedisKeys.LABEL_FIELD)
                 .map(ended -> StandardCharsets.UTF_8.decode((ByteBuffer) ended).toString())
                 .flatMap(ended -> {
                     if (ended.equals("-3")) {
                         return Mono.error(new NoUserException());
                     }
-                    String[] parts = ended.split("\n", 3);
+                    String[] parts = ended.split("\n", 4);
                     Instant oldEndsAt = Instant.now().plusMillis(Long.parseLong(parts[0]));
                     Mono<Void> unindexed = grace.isZero()
                             ? commands(connection -> connection
@@ -179,8 +191,9 @@ public class TokenAdministration {
                                             .sRem(bytes(keys.userTokens(parts[1])), List.of(bytes(hash))))
                                     .then()
                             : Mono.empty();
+                    String label = parts[2].isEmpty() ? null : parts[2];
                     return unindexed
-                            .then(issue(parts[1], parts[2], ttl))
+                            .then(issue(parts[1], parts[3], label, ttl))
                             .map(issued -> new Rotation(issued, new RotatedToken(hash, oldEndsAt)));
                 });
     }
@@ -240,17 +253,25 @@ public class TokenAdministration {
     /** The listing of one token, or none once its key is gone. */
     private Mono<Optional<ListedToken>> describe(String hash) {
         ByteBuffer key = bytes(keys.token(hash));
+        // HGETALL, which the gateway's Redis user runs anyway, rather than HMGET, which an existing ACL may not allow
         return commands(connection -> Mono.zip(
                         connection.keyCommands().pTtl(key),
                         connection
                                 .hashCommands()
-                                .hGet(key, bytes(RedisKeys.SCOPES_FIELD))
-                                .map(scopes ->
-                                        StandardCharsets.UTF_8.decode(scopes).toString())
-                                .defaultIfEmpty("")))
+                                .hGetAll(key)
+                                .collectMap(entry -> text(entry.getKey()), entry -> text(entry.getValue()))))
                 .map(found -> found.getT1() == -2
                         ? Optional.<ListedToken>empty()
-                        : Optional.of(ListedToken.of(hash, found.getT2(), found.getT1())));
+                        : Optional.of(ListedToken.of(
+                                hash,
+                                found.getT2().get(RedisKeys.SCOPES_FIELD),
+                                found.getT2().get(RedisKeys.LABEL_FIELD),
+                                found.getT2().get(RedisKeys.CREATED_FIELD),
+                                found.getT1())));
+    }
+
+    private static String text(ByteBuffer value) {
+        return StandardCharsets.UTF_8.decode(value).toString();
     }
 
     private record Described(String hash, Optional<ListedToken> token) {}
@@ -309,7 +330,7 @@ public class TokenAdministration {
     public record RotatedToken(String id, Instant expiresAt) {}
 
     /** The one answer that ever shows a raw token. */
-    public record IssuedToken(String token, String hash, String user, String scopes, Instant expiresAt) {
+    public record IssuedToken(String token, String hash, String user, String scopes, String label, Instant expiresAt) {
         @Override
         public String toString() {
             return "IssuedToken[hash=" + hash + ", user=" + user + "]";
@@ -320,17 +341,30 @@ public class TokenAdministration {
      * A live token of a user, without anything that would let one use it.
      *
      * @param id the token's hash, which every admin call about one token takes
+     * @param label null when it has none
+     * @param createdAt null for a token the admin API did not issue
      * @param expiresAt null for a token without expiry
      * @param hashPrefix the first digits of {@code id}, as listed before there was one
      * @param expiresInSeconds -1 for a token without expiry
      */
-    public record ListedToken(String id, String scopes, Instant expiresAt, String hashPrefix, long expiresInSeconds) {
+    public record ListedToken(
+            String id,
+            String scopes,
+            String label,
+            Instant createdAt,
+            Instant expiresAt,
+            String hashPrefix,
+            long expiresInSeconds) {
 
-        static ListedToken of(String hash, String scopes, long ttlMillis) {
+        static ListedToken of(String hash, String scopes, String label, String created, long ttlMillis) {
             boolean expires = ttlMillis >= 0;
             return new ListedToken(
                     hash,
-                    scopes,
+                    scopes == null ? "" : scopes,
+                    label == null || label.isEmpty() ? null : label,
+                    created == null || created.isEmpty() || !created.chars().allMatch(Character::isDigit)
+                            ? null
+                            : Instant.ofEpochMilli(Long.parseLong(created)),
                     expires ? Instant.now().plusMillis(ttlMillis) : null,
                     hash.substring(0, HASH_PREFIX_LENGTH),
                     expires ? ttlMillis / 1000 : -1);

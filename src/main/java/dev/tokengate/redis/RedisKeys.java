@@ -14,6 +14,11 @@ public final class RedisKeys {
 
     public static final String SCOPES_FIELD = "scopes";
 
+    /** Written by the admin API only, for people: a token's label and when it was issued (epoch milliseconds). */
+    public static final String LABEL_FIELD = "label";
+
+    public static final String CREATED_FIELD = "created";
+
     static final String USER_INDEX_PREFIX = "auth:user:";
     static final String USER_INDEX_SUFFIX = ":tokens";
     static final String FAILED_ATTEMPTS_PREFIX = "auth:failed:";

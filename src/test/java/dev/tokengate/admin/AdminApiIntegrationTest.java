@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -261,12 +262,12 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
         String hash = (String) issue("{\"user\":\"pat\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}")
                 .get("hash");
         Map<String, String> refusals = Map.of(
-                "{}", "Body must be a JSON object with 'scopes' or 'ttl', or both.",
+                "{}", "Body must be a JSON object with one or more of 'scopes', 'label' and 'ttl'.",
                 "{\"scope\":\"orders:write\"}", "Unknown field 'scope'.",
                 "{\"ttl\":\"forever\"}", "'ttl' must be an ISO-8601 duration such as PT24H.",
                 "{\"ttl\":\"PT0S\"}", "'ttl' must be positive and at most PT2160H (tokengate.admin.max-ttl).",
                 "{\"scopes\":\"a\\u0000b\"}", "'scopes' must be a string of space-separated visible ASCII words.",
-                "[]", "Body must be a JSON object with 'scopes' or 'ttl', or both.");
+                "[]", "Body must be a JSON object with one or more of 'scopes', 'label' and 'ttl'.");
         refusals.forEach((body, detail) ->
                 assertProblem(patch(hash, body), HttpStatus.BAD_REQUEST, null, detail, "/admin/tokens/" + hash));
 
@@ -376,6 +377,49 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void aLabelGivenAtIssueIsListedWithWhenTheTokenWasIssuedAndCanBeChangedOrRemoved() {
+        String user = "label-" + TestTokens.newToken().substring(0, 6);
+        Instant before = Instant.now().minusMillis(1);
+        Map<String, Object> issued = issue("{\"user\":\"" + user + "\",\"label\":\"  ci deploy key \"}");
+        Instant after = Instant.now().plusMillis(1);
+        String hash = (String) issued.get("hash");
+        assertThat(issued).containsEntry("label", "ci deploy key");
+        assertThat(tokens.redis().hgetall("auth:token:" + hash)).containsEntry("label", "ci deploy key");
+
+        listed(user, "$.tokens[0].label", label -> assertThat(label).isEqualTo("ci deploy key"));
+        listed(
+                user,
+                "$.tokens[0].createdAt",
+                createdAt -> assertThat(Instant.parse(createdAt)).isBetween(before, after));
+
+        patch(hash, "{\"label\":\"release key\"}")
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.label")
+                .isEqualTo("release key");
+        Map<String, Object> rotated = rotate(hash, "{\"grace\":\"PT0S\"}");
+        assertThat(rotated).containsEntry("label", "release key");
+        patch((String) rotated.get("hash"), "{\"label\":\"\"}")
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.label")
+                .doesNotExist();
+        listed(user, "$.tokens[0].id", id -> assertThat(id).isEqualTo(rotated.get("hash")));
+    }
+
+    @Test
+    void aLabelThatIsNotPrintableAsciiIsRefused() {
+        String user = "label-" + TestTokens.newToken().substring(0, 6);
+        String detail = "'label' must be at most 256 printable ASCII characters.";
+        assertBadRequest("{\"user\":\"" + user + "\",\"label\":\"a\\u0007b\"}", detail);
+        assertBadRequest("{\"user\":\"" + user + "\",\"label\":\"" + "x".repeat(257) + "\"}", detail);
+        assertBadRequest("{\"user\":\"" + user + "\",\"label\":[\"x\"]}", detail);
+        assertThat(tokens.redis().exists("auth:user:" + user + ":tokens")).isZero();
+    }
+
+    @Test
     void revokingAllOfAUsersTokensRefusesEveryOne() {
         String user = "many-" + TestTokens.newToken().substring(0, 6);
         String first = (String)
@@ -453,8 +497,9 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
                 "{\"user\":\"" + user + "\",\"ttl\":\"P100D\"}",
                 "'ttl' must be positive and at most PT2160H (tokengate.admin.max-ttl).");
         assertBadRequest("not json", "Body is not JSON.");
-        assertBadRequest("[\"" + user + "\"]", "Body must be a JSON object with 'user', optional 'scopes' and 'ttl'.");
-        assertBadRequest("", "Body must be a JSON object with 'user', optional 'scopes' and 'ttl'.");
+        assertBadRequest(
+                "[\"" + user + "\"]", "Body must be a JSON object with 'user', optional 'scopes', 'label' and 'ttl'.");
+        assertBadRequest("", "Body must be a JSON object with 'user', optional 'scopes', 'label' and 'ttl'.");
         assertThat(tokens.redis().exists("auth:user:" + user + ":tokens")).isZero();
     }
 
@@ -625,6 +670,18 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
 
     private Map<String, Object> rotate(String id, String json) {
         return TestAdmin.created(management, "/admin/tokens/" + id + "/rotate", json);
+    }
+
+    /** The value at {@code jsonPath} of the user's listing, as text. */
+    private void listed(String user, String jsonPath, Consumer<String> check) {
+        admin().get()
+                .uri("/admin/users/{user}/tokens", user)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath(jsonPath)
+                .value(String.class, check::accept);
     }
 
     private void revoke(String id) {

@@ -117,14 +117,7 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
         String token = (String)
                 issue("{\"user\":\"" + user + "\",\"scopes\":\"orders:read\"}").get("token");
         AtomicReference<String> id = new AtomicReference<>();
-        admin().get()
-                .uri("/admin/users/{user}/tokens", user)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.tokens[0].id")
-                .value(String.class, id::set);
+        listed(user, "$.tokens[0].id", id::set);
 
         admin().delete()
                 .uri("/admin/tokens/{id}", id.get())

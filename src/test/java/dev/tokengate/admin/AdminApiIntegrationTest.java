@@ -151,8 +151,10 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     @Test
     void aPrefixTwoTokensShareIsRefusedAndRevokesNothing() {
         String shared = TokenHashing.sha256Hex(TestTokens.newToken()).substring(0, 20);
-        String first = shared + TokenHashing.sha256Hex(TestTokens.newToken()).substring(20);
-        String second = shared + TokenHashing.sha256Hex(TestTokens.newToken()).substring(20);
+        String first =
+                shared + "0" + TokenHashing.sha256Hex(TestTokens.newToken()).substring(21);
+        String second =
+                shared + "1" + TokenHashing.sha256Hex(TestTokens.newToken()).substring(21);
         tokens.redis().hset("auth:token:" + first, Map.of("user", "twin-a", "scopes", ""));
         tokens.redis().hset("auth:token:" + second, Map.of("user", "twin-b", "scopes", ""));
 

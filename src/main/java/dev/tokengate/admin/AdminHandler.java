@@ -76,9 +76,7 @@ final class AdminHandler {
 
     Mono<ServerResponse> issue(ServerRequest request) {
         if (hashing != TokenHashing.SHA256) {
-            return Mono.error(new ResponseStatusException(
-                    HttpStatus.CONFLICT,
-                    "Issuing tokens needs tokengate.auth.token-hashing=sha256: only hashes are stored."));
+            return Mono.error(needsSha256("Issuing tokens"));
         }
         return request.bodyToMono(IssueRequest.class)
                 .onErrorMap(ServerWebInputException.class, error -> unreadable(error, IssueRequest.SHAPE))
@@ -111,9 +109,7 @@ final class AdminHandler {
 
     Mono<ServerResponse> rotate(ServerRequest request) {
         if (hashing != TokenHashing.SHA256) {
-            return Mono.error(new ResponseStatusException(
-                    HttpStatus.CONFLICT,
-                    "Rotating tokens needs tokengate.auth.token-hashing=sha256: only hashes are stored."));
+            return Mono.error(needsSha256("Rotating tokens"));
         }
         Mono<RotateRequest> rotate = request.bodyToMono(RotateRequest.class)
                 .onErrorMap(ServerWebInputException.class, error -> unreadable(error, RotateRequest.SHAPE))
@@ -140,7 +136,7 @@ final class AdminHandler {
         if (TokenHashing.isSha256Hex(id)) {
             return Mono.just(id);
         }
-        if (!isHashPrefix(id)) {
+        if (!TokenHashing.isSha256HexPrefix(id, TokenAdministration.HASH_PREFIX_LENGTH)) {
             return Mono.error(badRequest("A token id is the token's hash, 64 lowercase hex digits, or the first "
                     + TokenAdministration.HASH_PREFIX_LENGTH + " or more of them."));
         }
@@ -159,10 +155,10 @@ final class AdminHandler {
         });
     }
 
-    private static boolean isHashPrefix(String id) {
-        return id.length() >= TokenAdministration.HASH_PREFIX_LENGTH
-                && id.length() < 64
-                && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    /** A 409 for what only works when Redis holds hashes of tokens, never tokens. */
+    private static ResponseStatusException needsSha256(String what) {
+        return new ResponseStatusException(
+                HttpStatus.CONFLICT, what + " needs tokengate.auth.token-hashing=sha256: only hashes are stored.");
     }
 
     private static ResponseStatusException noSuchToken() {

@@ -51,20 +51,31 @@ record IssueRequest(
 
     /** This request with its defaults applied; a 400 naming the first thing wrong with it otherwise. */
     IssueRequest checked(AdminProperties properties) {
+        refuseUnknown(unknown);
+        if (!isValidUser(user)) {
+            throw AdminHandler.badRequest(INVALID_USER);
+        }
+        String words = checkedScopes(scopes == null ? "" : scopes);
+        Duration lifetime = ttl == null ? properties.defaultTtl() : ttl;
+        checkLifetime(lifetime, properties);
+        return new IssueRequest(user, words, checkedLabel(label), lifetime, Map.of());
+    }
+
+    /** A 400 naming the first field of an admin request body that is not one of its own. */
+    static void refuseUnknown(Map<String, Object> unknown) {
         if (unknown != null && !unknown.isEmpty()) {
             throw AdminHandler.badRequest(
                     "Unknown field '" + unknown.keySet().iterator().next() + "'.");
         }
-        if (!isValidUser(user)) {
-            throw AdminHandler.badRequest(INVALID_USER);
-        }
-        String words = scopes == null ? "" : scopes.trim();
+    }
+
+    /** The scopes trimmed; a 400 when they are not space-separated visible ASCII words. */
+    static String checkedScopes(String scopes) {
+        String words = scopes.trim();
         if (!HttpTokens.isPrintableAscii(words)) {
             throw AdminHandler.badRequest(INVALID_SCOPES);
         }
-        Duration lifetime = ttl == null ? properties.defaultTtl() : ttl;
-        checkLifetime(lifetime, properties);
-        return new IssueRequest(user, words, checkedLabel(label), lifetime, Map.of());
+        return words;
     }
 
     /** The label trimmed, null when absent or blank; a 400 when it is not one. */

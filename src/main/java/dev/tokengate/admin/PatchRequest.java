@@ -1,7 +1,6 @@
 package dev.tokengate.admin;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
-import dev.tokengate.http.HttpTokens;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -24,17 +23,11 @@ record PatchRequest(
 
     /** This request with its scopes trimmed; a 400 naming the first thing wrong with it otherwise. */
     PatchRequest checked(AdminProperties properties) {
-        if (unknown != null && !unknown.isEmpty()) {
-            throw AdminHandler.badRequest(
-                    "Unknown field '" + unknown.keySet().iterator().next() + "'.");
-        }
+        IssueRequest.refuseUnknown(unknown);
         if (scopes == null && label == null && ttl == null) {
             throw AdminHandler.badRequest(SHAPE);
         }
-        String words = scopes == null ? null : scopes.trim();
-        if (words != null && !HttpTokens.isPrintableAscii(words)) {
-            throw AdminHandler.badRequest(IssueRequest.INVALID_SCOPES);
-        }
+        String words = scopes == null ? null : IssueRequest.checkedScopes(scopes);
         if (ttl != null) {
             IssueRequest.checkLifetime(ttl, properties);
         }

@@ -22,10 +22,7 @@ record RotateRequest(
 
     /** This request with its defaults applied; a 400 naming the first thing wrong with it otherwise. */
     RotateRequest checked(AdminProperties properties) {
-        if (unknown != null && !unknown.isEmpty()) {
-            throw AdminHandler.badRequest(
-                    "Unknown field '" + unknown.keySet().iterator().next() + "'.");
-        }
+        IssueRequest.refuseUnknown(unknown);
         Duration graceOrDefault = grace == null ? properties.rotationGrace() : grace;
         if (graceOrDefault.isNegative() || graceOrDefault.compareTo(properties.maxTtl()) > 0) {
             throw AdminHandler.badRequest("'grace' must be zero or positive and at most " + properties.maxTtl()

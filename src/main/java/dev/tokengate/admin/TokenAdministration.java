@@ -141,7 +141,7 @@ public class TokenAdministration {
                                 .match(keys.tokenPattern(digits))
                                 .count(SCAN_BATCH)
                                 .build()))
-                .map(key -> StandardCharsets.UTF_8.decode(key).toString().substring(prefixLength))
+                .map(key -> text(key).substring(prefixLength))
                 .distinct()
                 .take(limit)
                 .collectList();
@@ -178,7 +178,7 @@ public class TokenAdministration {
                         RedisKeys.SCOPES_FIELD,
                         Long.toString(grace.toMillis()),
                         RedisKeys.LABEL_FIELD)
-                .map(ended -> StandardCharsets.UTF_8.decode((ByteBuffer) ended).toString())
+                .map(ended -> text((ByteBuffer) ended))
                 .flatMap(ended -> {
                     if (ended.equals("-3")) {
                         return Mono.error(new NoUserException());
@@ -209,7 +209,7 @@ public class TokenAdministration {
     /** True if a token with this hash existed. */
     public Mono<Boolean> revoke(String hash) {
         return script(DELETE_TOKEN, ReturnType.VALUE, keys.token(hash), RedisKeys.USER_FIELD)
-                .map(owner -> StandardCharsets.UTF_8.decode((ByteBuffer) owner).toString())
+                .map(owner -> text((ByteBuffer) owner))
                 .flatMap(owner -> owner.isEmpty()
                         ? Mono.just(true)
                         : commands(connection -> connection
@@ -281,7 +281,7 @@ public class TokenAdministration {
                 .flatMap(connection -> connection
                         .setCommands()
                         .sMembers(index)
-                        .map(member -> StandardCharsets.UTF_8.decode(member).toString())
+                        .map(TokenAdministration::text)
                         .collectList())
                 .filter(hashes -> !hashes.isEmpty());
     }

@@ -39,6 +39,14 @@ public enum TokenHashing {
         return HEX.formatHex(digest.digest(rawToken.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Whether {@code value} is the start of what {@link #sha256Hex} gives: at least {@code minDigits}, fewer than 64. */
+    public static boolean isSha256HexPrefix(String value, int minDigits) {
+        return value != null
+                && value.length() >= minDigits
+                && value.length() < 64
+                && value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
+
     /** Whether {@code value} is what {@link #sha256Hex} gives: 64 lowercase hex digits. */
     public static boolean isSha256Hex(String value) {
         return value != null && SHA256_HEX.matcher(value).matches();

@@ -10,8 +10,10 @@ import dev.tokengate.problem.ProblemErrorWebExceptionHandler;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.StoredToken;
 import dev.tokengate.token.TokenHashing;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -33,6 +35,10 @@ final class AdminHandler {
 
     /** The longest IPv6 text form, with a zone id to spare. */
     static final int MAX_ADDRESS_LENGTH = 64;
+
+    static final int MAX_UNUSED_DAYS = 3650;
+    static final int DEFAULT_UNUSED_LIMIT = 1000;
+    static final int MAX_UNUSED_LIMIT = 10_000;
 
     private final AdminProperties properties;
     private final TokenHashing hashing;
@@ -60,6 +66,7 @@ final class AdminHandler {
                         "/admin",
                         admin -> admin.POST("/tokens/introspect", handler::introspect)
                                 .POST("/tokens", handler::issue)
+                                .GET("/tokens/unused", handler::unused)
                                 .DELETE("/tokens/{id}", handler::revoke)
                                 .PATCH("/tokens/{id}", handler::patch)
                                 .POST("/tokens/{id}/rotate", handler::rotate)
@@ -177,6 +184,43 @@ final class AdminHandler {
                 .flatMap(listed -> json(HttpStatus.OK, listed));
     }
 
+    /** The live tokens neither used nor issued in the last {@code days} days, across users: candidates to revoke. */
+    Mono<ServerResponse> unused(ServerRequest request) {
+        if (hashing != TokenHashing.SHA256) {
+            return Mono.error(needsSha256("Listing unused tokens"));
+        }
+        Integer days = wholeNumber(request, "days", null, MAX_UNUSED_DAYS);
+        Integer limit = wholeNumber(request, "limit", DEFAULT_UNUSED_LIMIT, MAX_UNUSED_LIMIT);
+        if (days == null) {
+            return Mono.error(badRequest("Give days=N, a whole number of days from 1 to " + MAX_UNUSED_DAYS + "."));
+        }
+        if (limit == null) {
+            return Mono.error(badRequest("limit is a whole number from 1 to " + MAX_UNUSED_LIMIT + "."));
+        }
+        Instant cutoff = Instant.now().minus(Duration.ofDays(days));
+        return administration
+                .unusedSince(cutoff, limit)
+                .collectList()
+                .flatMap(unused -> json(HttpStatus.OK, new Unused(days, cutoff, unused)));
+    }
+
+    /** The query parameter as a number from 1 to {@code max}; {@code absent} when not given, null when not such. */
+    private static Integer wholeNumber(ServerRequest request, String name, Integer absent, int max) {
+        List<String> values = request.queryParams().getOrDefault(name, List.of());
+        if (values.isEmpty()) {
+            return absent;
+        }
+        String value = values.get(0);
+        if (values.size() > 1
+                || value.isEmpty()
+                || value.length() > 9
+                || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        int number = Integer.parseInt(value);
+        return number >= 1 && number <= max ? number : null;
+    }
+
     /** Lifts the brute-force block on a client address, on every instance: 204 whether or not it was blocked. */
     Mono<ServerResponse> liftBlock(ServerRequest request) {
         String address = request.pathVariable("address");
@@ -202,8 +246,12 @@ final class AdminHandler {
                 : request.formData().mapNotNull(form -> form.getFirst("token"));
         return token.filter(raw -> !raw.isEmpty())
                 .switchIfEmpty(Mono.error(() -> badRequest("Missing 'token'.")))
-                .flatMap(raw -> tokens.findWithTtl(tokens.keyFor(raw)))
-                .flatMap(stored -> json(HttpStatus.OK, Introspection.of(stored)));
+                .flatMap(raw -> Mono.zip(
+                        tokens.findWithTtl(tokens.keyFor(raw)),
+                        hashing == TokenHashing.SHA256
+                                ? administration.lastUsed(TokenHashing.sha256Hex(raw))
+                                : Mono.just(Optional.<Instant>empty())))
+                .flatMap(found -> json(HttpStatus.OK, Introspection.of(found.getT1(), found.getT2())));
     }
 
     private static Mono<String> validUser(ServerRequest request) {
@@ -270,23 +318,36 @@ final class AdminHandler {
 
     record UserTokens(String user, List<TokenAdministration.ListedToken> tokens) {}
 
-    /** RFC 7662 section 2.2: only {@code active} for a token that is not. */
+    /**
+     * RFC 7662 section 2.2: only {@code active} for a token that is not. {@code last_used}, an extension, is a
+     * NumericDate like {@code exp}, absent when no use is recorded.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Introspection(
             boolean active,
             String sub,
             String scope,
             @JsonProperty("token_type") String tokenType,
-            Long exp) {
+            Long exp,
+            @JsonProperty("last_used") Long lastUsed) {
 
-        static Introspection of(StoredToken stored) {
+        static Introspection of(StoredToken stored, Optional<Instant> lastUsed) {
             if (!stored.isValid()) {
-                return new Introspection(false, null, null, null, null);
+                return new Introspection(false, null, null, null, null, null);
             }
             Long exp = stored.ttlMillis() >= 0
                     ? Instant.now().plusMillis(stored.ttlMillis()).getEpochSecond()
                     : null;
-            return new Introspection(true, stored.token().user(), stored.token().scopes(), "Bearer", exp);
+            return new Introspection(
+                    true,
+                    stored.token().user(),
+                    stored.token().scopes(),
+                    "Bearer",
+                    exp,
+                    lastUsed.map(Instant::getEpochSecond).orElse(null));
         }
     }
+
+    /** The tokens neither used nor issued since {@code cutoff}. */
+    record Unused(int days, Instant cutoff, List<TokenAdministration.ListedToken> tokens) {}
 }

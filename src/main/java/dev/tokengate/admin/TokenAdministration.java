@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
@@ -34,6 +35,9 @@ public class TokenAdministration {
 
     /** Keys a {@code SCAN} step looks at: large enough that a million keys take a thousand round trips. */
     private static final long SCAN_BATCH = 1000;
+
+    /** Tokens described at once while the unused ones are sought. */
+    private static final int DESCRIBE_CONCURRENCY = 16;
 
     /**
      * The token key's fields and lifetime in one step; it is the only key it touches. ARGV: the lifetime in
@@ -186,10 +190,7 @@ public class TokenAdministration {
                     String[] parts = ended.split("\n", 4);
                     Instant oldEndsAt = Instant.now().plusMillis(Long.parseLong(parts[0]));
                     Mono<Void> unindexed = grace.isZero()
-                            ? commands(connection -> connection
-                                            .setCommands()
-                                            .sRem(bytes(keys.userTokens(parts[1])), List.of(bytes(hash))))
-                                    .then()
+                            ? removeMembers(bytes(keys.userTokens(parts[1])), List.of(hash))
                             : Mono.empty();
                     String label = parts[2].isEmpty() ? null : parts[2];
                     return unindexed
@@ -212,9 +213,7 @@ public class TokenAdministration {
                 .map(owner -> text((ByteBuffer) owner))
                 .flatMap(owner -> owner.isEmpty()
                         ? Mono.just(true)
-                        : commands(connection -> connection
-                                        .setCommands()
-                                        .sRem(bytes(keys.userTokens(owner)), List.of(bytes(hash))))
+                        : removeMembers(bytes(keys.userTokens(owner)), List.of(hash))
                                 .thenReturn(true))
                 .defaultIfEmpty(false);
     }
@@ -250,6 +249,37 @@ public class TokenAdministration {
                 .defaultIfEmpty(List.of());
     }
 
+    /**
+     * The live tokens, across users, neither used nor issued since {@code cutoff} (a token whose issue time is unknown
+     * counts as issued before it), at most {@code limit}: one {@code SCAN} of the token keys.
+     */
+    public Flux<ListedToken> unusedSince(Instant cutoff, int limit) {
+        int prefixLength = keys.tokenPrefix().length();
+        return redis.connection()
+                .flatMapMany(connection -> connection
+                        .keyCommands()
+                        .scan(ScanOptions.scanOptions()
+                                .match(keys.tokenPattern(""))
+                                .count(SCAN_BATCH)
+                                .build()))
+                .map(key -> text(key).substring(prefixLength))
+                .filter(TokenHashing::isSha256Hex)
+                .distinct()
+                .flatMapSequential(this::describe, DESCRIBE_CONCURRENCY)
+                .flatMap(Mono::justOrEmpty)
+                .filter(token -> token.unusedSince(cutoff))
+                .take(limit);
+    }
+
+    /** When a token was last seen in use, as far as {@link RedisKeys#lastUsed()} knows. */
+    public Mono<Optional<Instant>> lastUsed(String hash) {
+        return commands(connection -> connection
+                .zSetCommands()
+                .zScore(bytes(keys.lastUsed()), bytes(hash))
+                .map(score -> Optional.of(Instant.ofEpochMilli(score.longValue())))
+                .defaultIfEmpty(Optional.empty()));
+    }
+
     /** The listing of one token, or none once its key is gone. */
     private Mono<Optional<ListedToken>> describe(String hash) {
         ByteBuffer key = bytes(keys.token(hash));
@@ -259,15 +289,11 @@ public class TokenAdministration {
                         connection
                                 .hashCommands()
                                 .hGetAll(key)
-                                .collectMap(entry -> text(entry.getKey()), entry -> text(entry.getValue()))))
+                                .collectMap(entry -> text(entry.getKey()), entry -> text(entry.getValue())),
+                        lastUsed(hash)))
                 .map(found -> found.getT1() == -2
                         ? Optional.<ListedToken>empty()
-                        : Optional.of(ListedToken.of(
-                                hash,
-                                found.getT2().get(RedisKeys.SCOPES_FIELD),
-                                found.getT2().get(RedisKeys.LABEL_FIELD),
-                                found.getT2().get(RedisKeys.CREATED_FIELD),
-                                found.getT1())));
+                        : Optional.of(ListedToken.of(hash, found.getT2(), found.getT3(), found.getT1())));
     }
 
     private static String text(ByteBuffer value) {
@@ -286,15 +312,17 @@ public class TokenAdministration {
                 .filter(hashes -> !hashes.isEmpty());
     }
 
+    /** Forgets tokens that are gone: from their user's index, and their last use. */
     private Mono<Void> removeMembers(ByteBuffer index, List<String> hashes) {
         if (hashes.isEmpty()) {
             return Mono.empty();
         }
+        List<ByteBuffer> members =
+                hashes.stream().map(TokenAdministration::bytes).toList();
         return commands(connection -> connection
                         .setCommands()
-                        .sRem(
-                                index,
-                                hashes.stream().map(TokenAdministration::bytes).toList()))
+                        .sRem(index, members)
+                        .then(connection.zSetCommands().zRem(bytes(keys.lastUsed()), members)))
                 .then();
     }
 
@@ -338,36 +366,49 @@ public class TokenAdministration {
     }
 
     /**
-     * A live token of a user, without anything that would let one use it.
+     * A live token, without anything that would let one use it.
      *
      * @param id the token's hash, which every admin call about one token takes
      * @param label null when it has none
      * @param createdAt null for a token the admin API did not issue
      * @param expiresAt null for a token without expiry
+     * @param lastUsedAt null when no instance has recorded a use (within {@code tokengate.last-used.retention})
      * @param hashPrefix the first digits of {@code id}, as listed before there was one
      * @param expiresInSeconds -1 for a token without expiry
      */
     public record ListedToken(
             String id,
+            String user,
             String scopes,
             String label,
             Instant createdAt,
             Instant expiresAt,
+            Instant lastUsedAt,
             String hashPrefix,
             long expiresInSeconds) {
 
-        static ListedToken of(String hash, String scopes, String label, String created, long ttlMillis) {
+        static ListedToken of(String hash, Map<String, String> fields, Optional<Instant> lastUsed, long ttlMillis) {
             boolean expires = ttlMillis >= 0;
+            String label = fields.get(RedisKeys.LABEL_FIELD);
+            String created = fields.get(RedisKeys.CREATED_FIELD);
             return new ListedToken(
                     hash,
-                    scopes == null ? "" : scopes,
+                    fields.get(RedisKeys.USER_FIELD),
+                    fields.getOrDefault(RedisKeys.SCOPES_FIELD, ""),
                     label == null || label.isEmpty() ? null : label,
                     created == null || created.isEmpty() || !created.chars().allMatch(Character::isDigit)
                             ? null
                             : Instant.ofEpochMilli(Long.parseLong(created)),
                     expires ? Instant.now().plusMillis(ttlMillis) : null,
+                    lastUsed.orElse(null),
                     hash.substring(0, HASH_PREFIX_LENGTH),
                     expires ? ttlMillis / 1000 : -1);
+        }
+
+        /** Neither used nor issued since then, as far as is known. */
+        boolean unusedSince(Instant cutoff) {
+            return (lastUsedAt == null || lastUsedAt.isBefore(cutoff))
+                    && (createdAt == null || createdAt.isBefore(cutoff));
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenStore;
+import dev.tokengate.usage.LastUseRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -23,9 +24,10 @@ class AuthConfiguration {
             AuthFailureWriter authFailureWriter,
             FailedAttemptGuard guard,
             ClientAddresses clientAddresses,
+            LastUseRecorder lastUseRecorder,
             MeterRegistry meterRegistry) {
         return new TokenAuthenticationFilter(
-                properties, tokenStore, authFailureWriter, guard, clientAddresses, meterRegistry);
+                properties, tokenStore, authFailureWriter, guard, clientAddresses, lastUseRecorder, meterRegistry);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import dev.tokengate.access.AccessLogFilter;
 import dev.tokengate.token.TokenRecord;
 import dev.tokengate.token.TokenStore;
 import dev.tokengate.token.TokenStoreUnavailableException;
+import dev.tokengate.usage.LastUseRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final AuthMetrics metrics;
     private final FailedAttemptGuard guard;
     private final ClientAddresses clientAddresses;
+    private final LastUseRecorder lastUses;
 
     /**
      * Each route's policy, read from its metadata once rather than per request. Keyed by the route object (weak keys
@@ -66,6 +68,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
      * @param tokenStore the lookup chain
      * @param guard counts invalid-token attempts per client address (off: counts nothing, blocks nobody)
      * @param clientAddresses says which client address the guard counts
+     * @param lastUses notes each token found valid, for the admin API's last use
      */
     public TokenAuthenticationFilter(
             AuthProperties properties,
@@ -73,6 +76,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
             AuthFailureWriter failureWriter,
             FailedAttemptGuard guard,
             ClientAddresses clientAddresses,
+            LastUseRecorder lastUses,
             MeterRegistry registry) {
         this.parser = new AuthorizationHeaderParser(properties.schemes());
         this.tokenStore = tokenStore;
@@ -82,6 +86,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         this.metrics = new AuthMetrics(registry);
         this.guard = guard;
         this.clientAddresses = clientAddresses;
+        this.lastUses = lastUses;
     }
 
     @Override
@@ -143,7 +148,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
      * The decision, if the answer is already at hand: a near-cache hit is a resolved {@code Mono.just} or {@code
      * Mono.empty}, and deciding on it directly spares every request on a hot token a chain of operators.
      */
-    private static AuthDecision decidedAlready(Mono<TokenRecord> lookup, RoutePolicy policy) {
+    private AuthDecision decidedAlready(Mono<TokenRecord> lookup, RoutePolicy policy) {
         if (!(lookup instanceof Fuseable.ScalarCallable<?> resolved)) {
             return null;
         }
@@ -155,7 +160,9 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         }
     }
 
-    private static AuthDecision decide(TokenRecord record, RoutePolicy policy) {
+    /** A valid token counts as used whether or not its scopes suffice. */
+    private AuthDecision decide(TokenRecord record, RoutePolicy policy) {
+        lastUses.used(record);
         return policy.isSatisfiedBy(record) ? new AuthDecision.Authenticated(record) : AuthFailure.FORBIDDEN;
     }
 

@@ -22,6 +22,7 @@ public final class RedisKeys {
     static final String USER_INDEX_PREFIX = "auth:user:";
     static final String USER_INDEX_SUFFIX = ":tokens";
     static final String FAILED_ATTEMPTS_PREFIX = "auth:failed:";
+    static final String LAST_USED = "auth:tokens:last-used";
 
     /** Spring Cloud Gateway's own {@code RedisRouteDefinitionRepository} uses the same, so either reads the other. */
     static final String ROUTE_PREFIX = "routedefinition_";
@@ -53,6 +54,14 @@ public final class RedisKeys {
     /** The set of a user's token hashes, kept by the admin API. */
     public String userTokens(String user) {
         return USER_INDEX_PREFIX + user + USER_INDEX_SUFFIX;
+    }
+
+    /**
+     * The sorted set of token hashes by when they were last used (epoch ms). Not under the token prefix: writing it
+     * must not invalidate near caches.
+     */
+    public String lastUsed() {
+        return LAST_USED;
     }
 
     /** The counter of a client address's invalid-token attempts in the current window. */

@@ -131,7 +131,7 @@ public class RedisTokenStore implements TokenStore {
         if (!HttpTokens.isSafeFieldValue(user) || !HttpTokens.isSafeFieldValue(scopes)) {
             return dataProblem(key, "has a user or scopes value that cannot be sent as a header");
         }
-        return Mono.just(new TokenRecord(user.trim(), scopes));
+        return Mono.just(new TokenRecord(user.trim(), scopes, key));
     }
 
     private Mono<TokenRecord> dataProblem(String key, String problem) {

@@ -5,8 +5,14 @@ package dev.tokengate.token;
  *
  * @param user the user id, never empty
  * @param scopes space-separated scopes (tabs also separate), empty when the token has none
+ * @param key the Redis key it was read from, which with {@code token-hashing: none} holds the raw token: never shown
  */
-public record TokenRecord(String user, String scopes) {
+public record TokenRecord(String user, String scopes, String key) {
+
+    @Override
+    public String toString() {
+        return "TokenRecord[user=" + user + ", scopes=" + scopes + "]";
+    }
 
     /** Whether {@code scope} is one of this token's scopes, matched as a whole word. */
     public boolean hasScope(String scope) {

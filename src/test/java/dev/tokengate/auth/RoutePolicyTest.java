@@ -84,16 +84,18 @@ class RoutePolicyTest {
     void everyRequiredScopeMustBeAWholeWordOfTheTokenScopes() {
         RoutePolicy policy = RoutePolicy.of(Map.of("scopes", "orders:read orders:write"));
 
-        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:write orders:read")))
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:write orders:read", "auth:token:aaaa")))
                 .isTrue();
-        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:read"))).isFalse();
-        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:reader orders:write")))
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:read", "auth:token:aaaa")))
                 .isFalse();
-        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "xorders:read orders:write")))
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:reader orders:write", "auth:token:aaaa")))
                 .isFalse();
-        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:read\torders:write")))
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "xorders:read orders:write", "auth:token:aaaa")))
+                .isFalse();
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "orders:read\torders:write", "auth:token:aaaa")))
                 .isTrue();
-        assertThat(policy.isSatisfiedBy(new TokenRecord("u", ""))).isFalse();
+        assertThat(policy.isSatisfiedBy(new TokenRecord("u", "", "auth:token:aaaa")))
+                .isFalse();
     }
 
     @Test

@@ -11,6 +11,8 @@ import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenRecord;
+import dev.tokengate.usage.LastUseProperties;
+import dev.tokengate.usage.LastUseRecorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +66,11 @@ class TokenAuthenticationFilterTest {
                 new FailedAttemptGuard(
                         connection.shared(), TestTokens.KEYS, 0, Duration.ofMinutes(1), Ticker.systemTicker()),
                 new ClientAddresses(0, ClientAddressHeader.X_FORWARDED_FOR),
+                new LastUseRecorder(
+                        connection.shared(),
+                        TestTokens.KEYS,
+                        new LastUseProperties(false, Duration.ofMinutes(1), Duration.ofDays(90)),
+                        false),
                 new SimpleMeterRegistry());
     }
 
@@ -87,7 +94,7 @@ class TokenAuthenticationFilterTest {
         ServerWebExchange passed = forwarded.get();
         assertThat(passed.getRequest().getHeaders().containsHeader("X-User-Id")).isFalse();
         assertThat((TokenRecord) passed.getAttribute(TokenAuthenticationFilter.AUTHENTICATED_ATTRIBUTE))
-                .isEqualTo(new TokenRecord("alice", "orders:read"));
+                .isEqualTo(new TokenRecord("alice", "orders:read", TestTokens.keyOf(token)));
         assertThat((List<String>) passed.getAttribute(TokenAuthenticationFilter.WITHHELD_CREDENTIALS_ATTRIBUTE))
                 .containsExactly("Bearer " + token);
     }

@@ -15,7 +15,7 @@ import reactor.test.StepVerifier;
 class TokenCacheTest {
 
     private static final String KEY = "auth:token:aaaa";
-    private static final TokenRecord ALICE = new TokenRecord("alice", "orders:read");
+    private static final TokenRecord ALICE = new TokenRecord("alice", "orders:read", "auth:token:aaaa");
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final Ticker clock = nanos::get;

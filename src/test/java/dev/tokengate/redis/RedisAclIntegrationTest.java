@@ -64,6 +64,7 @@ class RedisAclIntegrationTest {
                 "spring.data.redis.username=" + USER,
                 "spring.data.redis.password=" + PASSWORD,
                 "tokengate.auth.failed-attempts-per-minute=60",
+                "tokengate.last-used.interval=200ms",
                 TestAdmin.PROPERTY);
     }
 
@@ -97,6 +98,9 @@ class RedisAclIntegrationTest {
                 gateway.management(), "{\"user\":\"acl-user\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}");
         String token = (String) issued.get("token");
         NearCacheProbe.untilCached(gateway.client(), meters, token);
+        await().atMost(Duration.ofSeconds(5))
+                .alias("the last use was written (see ACL LOG if not)")
+                .until(() -> tokens.redis().zscore(TestTokens.KEYS.lastUsed(), (String) issued.get("hash")) != null);
         admin.get()
                 .uri("/admin/users/acl-user/tokens")
                 .exchange()

@@ -41,7 +41,7 @@ class RedisTokenStoreTest {
         String token = tokens.issue("alice", "orders:read orders:write");
 
         StepVerifier.create(store.lookup(token))
-                .expectNext(new TokenRecord("alice", "orders:read orders:write"))
+                .expectNext(new TokenRecord("alice", "orders:read orders:write", TestTokens.keyOf(token)))
                 .verifyComplete();
     }
 
@@ -50,7 +50,7 @@ class RedisTokenStoreTest {
         String token = tokens.issue("bob", null);
 
         StepVerifier.create(store.lookup(token))
-                .expectNext(new TokenRecord("bob", ""))
+                .expectNext(new TokenRecord("bob", "", TestTokens.keyOf(token)))
                 .verifyComplete();
     }
 
@@ -64,7 +64,8 @@ class RedisTokenStoreTest {
         tokens.store("auth:token:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "tester", null);
 
         StepVerifier.create(store.lookup("test"))
-                .expectNext(new TokenRecord("tester", ""))
+                .expectNext(new TokenRecord(
+                        "tester", "", "auth:token:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))
                 .verifyComplete();
     }
 
@@ -100,7 +101,7 @@ class RedisTokenStoreTest {
                 connection.shared(), new RedisKeys("session:"), TokenHashing.NONE, TIMEOUT, new SimpleMeterRegistry());
 
         StepVerifier.create(rawStore.lookup(token))
-                .expectNext(new TokenRecord("dave", "profile"))
+                .expectNext(new TokenRecord("dave", "profile", "session:" + token))
                 .verifyComplete();
     }
 

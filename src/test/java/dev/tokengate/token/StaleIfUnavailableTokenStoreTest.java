@@ -14,7 +14,7 @@ import reactor.test.StepVerifier;
  */
 class StaleIfUnavailableTokenStoreTest {
 
-    private static final TokenRecord ALICE = new TokenRecord("alice", "orders:read");
+    private static final TokenRecord ALICE = new TokenRecord("alice", "orders:read", "auth:token:aaaa");
     private static final Duration WINDOW = Duration.ofSeconds(30);
 
     private final AtomicLong nanos = new AtomicLong();

@@ -4,6 +4,9 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tokengate.audit.AuditEntry;
+import dev.tokengate.audit.AuditFilter;
+import dev.tokengate.audit.AuditTrail;
 import dev.tokengate.auth.BlockLifts;
 import dev.tokengate.http.HttpTokens;
 import dev.tokengate.problem.ProblemErrorWebExceptionHandler;
@@ -12,6 +15,7 @@ import dev.tokengate.token.StoredToken;
 import dev.tokengate.token.TokenHashing;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -39,24 +43,29 @@ final class AdminHandler {
     static final int MAX_UNUSED_DAYS = 3650;
     static final int DEFAULT_UNUSED_LIMIT = 1000;
     static final int MAX_UNUSED_LIMIT = 10_000;
+    static final int DEFAULT_AUDIT_LIMIT = 100;
+    static final int MAX_AUDIT_LIMIT = 1000;
 
     private final AdminProperties properties;
     private final TokenHashing hashing;
     private final TokenAdministration administration;
     private final RedisTokenStore tokens;
     private final BlockLifts blockLifts;
+    private final AuditTrail auditTrail;
 
     AdminHandler(
             AdminProperties properties,
             TokenHashing hashing,
             TokenAdministration administration,
             RedisTokenStore tokens,
-            BlockLifts blockLifts) {
+            BlockLifts blockLifts,
+            AuditTrail auditTrail) {
         this.properties = properties;
         this.hashing = hashing;
         this.administration = administration;
         this.tokens = tokens;
         this.blockLifts = blockLifts;
+        this.auditTrail = auditTrail;
     }
 
     /** The admin API's routes; {@link ManagementSecurityConfiguration} guards them. */
@@ -73,6 +82,7 @@ final class AdminHandler {
                                 .GET("/users/{user}/tokens", handler::list)
                                 .DELETE("/users/{user}/tokens", handler::revokeAll)
                                 .DELETE("/blocks/{address}", handler::liftBlock)
+                                .GET("/audit", handler::audit)
                                 .route(
                                         path("/**"),
                                         request -> Mono.error(new ResponseStatusException(
@@ -90,6 +100,8 @@ final class AdminHandler {
                 .switchIfEmpty(Mono.error(() -> badRequest(IssueRequest.SHAPE)))
                 .map(issue -> issue.checked(properties))
                 .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.label(), issue.ttl()))
+                .doOnNext(issued -> AuditFilter.target(
+                        request.exchange(), "user:" + issued.user() + " " + AuditFilter.token(issued.hash())))
                 .flatMap(issued -> json(HttpStatus.CREATED, issued));
     }
 
@@ -131,6 +143,11 @@ final class AdminHandler {
                                 HttpStatus.CONFLICT,
                                 "This token names no user to issue a successor for: revoke it instead."))
                 .switchIfEmpty(Mono.error(AdminHandler::noSuchToken))
+                .doOnNext(rotation -> AuditFilter.target(
+                        request.exchange(),
+                        AuditFilter.token(rotation.rotated().id()) + " user:"
+                                + rotation.issued().user() + " successor:"
+                                + rotation.issued().hash().substring(0, TokenAdministration.HASH_PREFIX_LENGTH)))
                 .flatMap(rotation -> json(HttpStatus.CREATED, RotatedAnswer.of(rotation)));
     }
 
@@ -219,6 +236,25 @@ final class AdminHandler {
         }
         int number = Integer.parseInt(value);
         return number >= 1 && number <= max ? number : null;
+    }
+
+    /** The audit trail, newest first: {@code limit} entries (default 100), none older than {@code since}. */
+    Mono<ServerResponse> audit(ServerRequest request) {
+        Integer limit = wholeNumber(request, "limit", DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT);
+        if (limit == null) {
+            return Mono.error(badRequest("limit is a whole number from 1 to " + MAX_AUDIT_LIMIT + "."));
+        }
+        List<String> since = request.queryParams().getOrDefault("since", List.of());
+        Instant from;
+        try {
+            from = since.isEmpty() ? null : Instant.parse(since.get(0));
+        } catch (DateTimeParseException e) {
+            from = null;
+        }
+        if (since.size() > 1 || (!since.isEmpty() && from == null)) {
+            return Mono.error(badRequest("since is an ISO-8601 time in UTC, such as 2026-12-03T08:00:00Z."));
+        }
+        return auditTrail.read(limit, from).flatMap(entries -> json(HttpStatus.OK, new AuditEntries(entries)));
     }
 
     /** Lifts the brute-force block on a client address, on every instance: 204 whether or not it was blocked. */
@@ -315,6 +351,8 @@ final class AdminHandler {
     }
 
     record Revoked(String user, long revoked) {}
+
+    record AuditEntries(List<AuditEntry> entries) {}
 
     record UserTokens(String user, List<TokenAdministration.ListedToken> tokens) {}
 

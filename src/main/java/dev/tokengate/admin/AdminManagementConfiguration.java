@@ -1,5 +1,6 @@
 package dev.tokengate.admin;
 
+import dev.tokengate.audit.AuditTrail;
 import dev.tokengate.auth.BlockLifts;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.TokenStoreProperties;
@@ -24,8 +25,9 @@ public class AdminManagementConfiguration {
             TokenStoreProperties storeProperties,
             TokenAdministration administration,
             RedisTokenStore redisTokenStore,
-            BlockLifts blockLifts) {
+            BlockLifts blockLifts,
+            AuditTrail auditTrail) {
         return AdminHandler.routes(new AdminHandler(
-                properties, storeProperties.tokenHashing(), administration, redisTokenStore, blockLifts));
+                properties, storeProperties.tokenHashing(), administration, redisTokenStore, blockLifts, auditTrail));
     }
 }

@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -19,6 +21,7 @@ import org.springframework.boot.context.properties.source.IterableConfigurationP
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.ClassUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -106,6 +109,28 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
                 .orElse("no setting has this name; the README's Configuration section lists them all.");
     }
 
+    /**
+     * The keys of a list's elements, when they are records of ours: {@code tokengate.admin.credentials[0].name} is the
+     * key {@code tokengate.admin.credentials.name}. The metadata describes the list, not its elements.
+     */
+    private static List<String> elementKeys(String name, String type) {
+        if (!type.startsWith("java.util.List<dev.tokengate.")) {
+            return List.of();
+        }
+        String element = type.substring("java.util.List<".length(), type.length() - 1);
+        try {
+            Class<?> elementClass = ClassUtils.forName(element, SettingsCheck.class.getClassLoader());
+            if (!elementClass.isRecord()) {
+                return List.of();
+            }
+            return Arrays.stream(elementClass.getRecordComponents())
+                    .map(component -> name + "." + DataObjectPropertyName.toDashedForm(component.getName()))
+                    .toList();
+        } catch (ClassNotFoundException e) {
+            return List.of();
+        }
+    }
+
     /** Every {@code tokengate.*} key of every configuration metadata file on the class path. */
     static Set<String> knownKeys() {
         Set<String> known = new TreeSet<>();
@@ -118,6 +143,7 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
                         String name = property.path("name").asString("");
                         if (name.startsWith(PREFIX + ".")) {
                             known.add(name);
+                            known.addAll(elementKeys(name, property.path("type").asString("")));
                         }
                     }
                 }

@@ -23,6 +23,7 @@ public final class RedisKeys {
     static final String USER_INDEX_SUFFIX = ":tokens";
     static final String FAILED_ATTEMPTS_PREFIX = "auth:failed:";
     static final String LAST_USED = "auth:tokens:last-used";
+    static final String AUDIT = "auth:audit";
 
     /** Spring Cloud Gateway's own {@code RedisRouteDefinitionRepository} uses the same, so either reads the other. */
     static final String ROUTE_PREFIX = "routedefinition_";
@@ -62,6 +63,11 @@ public final class RedisKeys {
      */
     public String lastUsed() {
         return LAST_USED;
+    }
+
+    /** The stream of admin actions, shared by every instance. */
+    public String audit() {
+        return AUDIT;
     }
 
     /** The counter of a client address's invalid-token attempts in the current window. */

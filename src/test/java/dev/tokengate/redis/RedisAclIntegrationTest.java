@@ -153,6 +153,12 @@ class RedisAclIntegrationTest {
                 .exchange()
                 .expectStatus()
                 .isOk();
+        admin.get()
+                .uri("/admin/audit?limit=1")
+                .exchange()
+                .expectBody()
+                .jsonPath("$.entries[0].action")
+                .isEqualTo("user.revoke");
         gateway.management()
                 .get()
                 .uri("/actuator/health")

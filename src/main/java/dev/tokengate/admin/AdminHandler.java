@@ -46,12 +46,16 @@ final class AdminHandler {
     static final int DEFAULT_AUDIT_LIMIT = 100;
     static final int MAX_AUDIT_LIMIT = 1000;
 
+    /** The OpenAPI description on the class path; {@code AdminApiContractTest} keeps it true. */
+    static final String DESCRIPTION = "admin/openapi.json";
+
     private final AdminProperties properties;
     private final TokenHashing hashing;
     private final TokenAdministration administration;
     private final RedisTokenStore tokens;
     private final BlockLifts blockLifts;
     private final AuditTrail auditTrail;
+    private final byte[] description;
 
     AdminHandler(
             AdminProperties properties,
@@ -59,13 +63,15 @@ final class AdminHandler {
             TokenAdministration administration,
             RedisTokenStore tokens,
             BlockLifts blockLifts,
-            AuditTrail auditTrail) {
+            AuditTrail auditTrail,
+            byte[] description) {
         this.properties = properties;
         this.hashing = hashing;
         this.administration = administration;
         this.tokens = tokens;
         this.blockLifts = blockLifts;
         this.auditTrail = auditTrail;
+        this.description = description;
     }
 
     /** The admin API's routes; {@link ManagementSecurityConfiguration} guards them. */
@@ -83,6 +89,7 @@ final class AdminHandler {
                                 .DELETE("/users/{user}/tokens", handler::revokeAll)
                                 .DELETE("/blocks/{address}", handler::liftBlock)
                                 .GET("/audit", handler::audit)
+                                .GET("/openapi.json", handler::description)
                                 .route(
                                         path("/**"),
                                         request -> Mono.error(new ResponseStatusException(
@@ -238,6 +245,11 @@ final class AdminHandler {
         return number >= 1 && number <= max ? number : null;
     }
 
+    /** The OpenAPI 3.1 description of this API ({@link #DESCRIPTION}), read once at startup. */
+    Mono<ServerResponse> description(ServerRequest request) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(description);
+    }
+
     /** The audit trail, newest first: {@code limit} entries (default 100), none older than {@code since}. */
     Mono<ServerResponse> audit(ServerRequest request) {
         Integer limit = wholeNumber(request, "limit", DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT);
@@ -282,12 +294,16 @@ final class AdminHandler {
                 : request.formData().mapNotNull(form -> form.getFirst("token"));
         return token.filter(raw -> !raw.isEmpty())
                 .switchIfEmpty(Mono.error(() -> badRequest("Missing 'token'.")))
-                .flatMap(raw -> Mono.zip(
-                        tokens.findWithTtl(tokens.keyFor(raw)),
-                        hashing == TokenHashing.SHA256
-                                ? administration.lastUsed(TokenHashing.sha256Hex(raw))
-                                : Mono.just(Optional.<Instant>empty())))
-                .flatMap(found -> json(HttpStatus.OK, Introspection.of(found.getT1(), found.getT2())));
+                .flatMap(raw -> tokens.findWithTtl(tokens.keyFor(raw))
+                        .flatMap(stored -> lastUsed(raw).map(lastUsed -> Introspection.of(stored, lastUsed))))
+                .flatMap(introspection -> json(HttpStatus.OK, introspection));
+    }
+
+    /** A token's last use; none with {@code token-hashing: none}, where it is not recorded. */
+    private Mono<Optional<Instant>> lastUsed(String raw) {
+        return hashing == TokenHashing.SHA256
+                ? administration.lastUsed(TokenHashing.sha256Hex(raw))
+                : Mono.just(Optional.empty());
     }
 
     private static Mono<String> validUser(ServerRequest request) {

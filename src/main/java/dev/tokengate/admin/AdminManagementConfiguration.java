@@ -4,10 +4,12 @@ import dev.tokengate.audit.AuditTrail;
 import dev.tokengate.auth.BlockLifts;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.TokenStoreProperties;
+import java.io.IOException;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -26,8 +28,16 @@ public class AdminManagementConfiguration {
             TokenAdministration administration,
             RedisTokenStore redisTokenStore,
             BlockLifts blockLifts,
-            AuditTrail auditTrail) {
+            AuditTrail auditTrail)
+            throws IOException {
+        byte[] description = new ClassPathResource(AdminHandler.DESCRIPTION).getContentAsByteArray();
         return AdminHandler.routes(new AdminHandler(
-                properties, storeProperties.tokenHashing(), administration, redisTokenStore, blockLifts, auditTrail));
+                properties,
+                storeProperties.tokenHashing(),
+                administration,
+                redisTokenStore,
+                blockLifts,
+                auditTrail,
+                description));
     }
 }

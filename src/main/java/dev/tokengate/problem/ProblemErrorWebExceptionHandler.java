@@ -1,5 +1,6 @@
 package dev.tokengate.problem;
 
+import dev.tokengate.token.TokenStoreUnavailableException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
 import java.util.Map;
@@ -75,6 +76,7 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         }
         // Redis could not do what an admin or route operation asked: an outage, not a bug.
         if (error instanceof DataAccessException
+                || error instanceof TokenStoreUnavailableException
                 || NestedExceptionUtils.getMostSpecificCause(error) instanceof RedisException) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }

@@ -68,17 +68,8 @@ class AuditTrailIntegrationTest {
                 "audited-" + TestTokens.newToken().substring(0, 6).toLowerCase().replace('_', 'x');
         String route =
                 "audited-" + TestTokens.newToken().substring(0, 6).toLowerCase().replace('_', 'x');
-        Map<String, Object> issued = as(first, ALICE_TOKEN)
-                .post()
-                .uri("/admin/tokens")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"user\":\"" + user + "\",\"scopes\":\"orders:read\"}")
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        Map<String, Object> issued = TestAdmin.createdBy(
+                as(first, ALICE_TOKEN), "/admin/tokens", "{\"user\":\"" + user + "\",\"scopes\":\"orders:read\"}");
         String id = (String) issued.get("hash");
         String prefix = id.substring(0, 12);
         as(second, BOB_TOKEN)
@@ -89,15 +80,8 @@ class AuditTrailIntegrationTest {
                 .exchange()
                 .expectStatus()
                 .isOk();
-        Map<String, Object> rotated = as(first, TestAdmin.TOKEN)
-                .post()
-                .uri("/admin/tokens/{id}/rotate", id)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        Map<String, Object> rotated =
+                TestAdmin.createdBy(as(first, TestAdmin.TOKEN), "/admin/tokens/" + id + "/rotate", "{}");
         String successor = ((String) rotated.get("hash")).substring(0, 12);
         as(second, ALICE_TOKEN)
                 .delete()
@@ -251,16 +235,8 @@ class AuditTrailIntegrationTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> audit(GatewayInstance gateway, String query) {
-        Map<String, Object> answer = as(gateway, TestAdmin.TOKEN)
-                .get()
-                .uri("/admin/audit?" + query)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
-        return (List<Map<String, Object>>) answer.get("entries");
+        return (List<Map<String, Object>>)
+                TestAdmin.read(gateway.management(), "/admin/audit?" + query).get("entries");
     }
 
     private static WebTestClient as(GatewayInstance gateway, String adminToken) {

@@ -41,16 +41,34 @@ public final class TestAdmin {
     }
 
     /** {@code POST} of a JSON {@code body} to an admin {@code path}, expecting 201: the JSON answer. */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> created(WebTestClient management, String path, String body) {
-        return client(management)
-                .post()
+        return createdBy(client(management), path, body);
+    }
+
+    /** {@link #created} by a client that presents an admin credential of its own. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> createdBy(WebTestClient admin, String path, String body) {
+        return admin.post()
                 .uri(path)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange()
                 .expectStatus()
                 .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    /** {@code GET} of an admin {@code path} with the admin credential, expecting 200: the JSON answer. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> read(WebTestClient management, String path) {
+        return client(management)
+                .get()
+                .uri(path)
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody(Map.class)
                 .returnResult()
                 .getResponseBody();

@@ -197,28 +197,15 @@ class LastUseIntegrationTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> unused(String query) {
-        Map<String, Object> answer = admin().get()
-                .uri("/admin/tokens/unused?" + query)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
-        return (List<Map<String, Object>>) answer.get("tokens");
+        return (List<Map<String, Object>>) TestAdmin.read(gateway.management(), "/admin/tokens/unused?" + query)
+                .get("tokens");
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> listing(String user) {
-        Map<String, Object> answer = admin().get()
-                .uri("/admin/users/{user}/tokens", user)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
-        return ((List<Map<String, Object>>) answer.get("tokens")).get(0);
+        return ((List<Map<String, Object>>) TestAdmin.read(gateway.management(), "/admin/users/" + user + "/tokens")
+                        .get("tokens"))
+                .get(0);
     }
 
     /** Without this test's INFO, and the connection watch's PING, which comes on a timer whatever the traffic. */

@@ -11,6 +11,7 @@ import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
 import dev.tokengate.token.TokenHashing;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -20,6 +21,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * The management port's guard decides on the path the handlers act on, for every spelling of every admin and gateway
@@ -31,7 +33,8 @@ class AdminPathSpellingsProperties {
 
     /** Every Redis command that writes, or announces a route change to the other instances. */
     private static final String[] WRITES = {
-        "hset", "hdel", "sadd", "srem", "del", "unlink", "set", "eval", "evalsha", "pexpire", "expire", "publish"
+        "hset", "hdel", "sadd", "srem", "del", "unlink", "set", "eval", "evalsha", "pexpire", "expire", "publish",
+        "zadd", "zrem", "xadd"
     };
 
     private static TestRedis redis;
@@ -134,6 +137,12 @@ class AdminPathSpellingsProperties {
                         "token=" + victimToken,
                         "application/x-www-form-urlencoded"),
                 new Operation("DELETE", "/admin/tokens/" + hash, null, null),
+                new Operation("PATCH", "/admin/tokens/" + hash, "{\"scopes\":\"admin\"}", "application/json"),
+                new Operation("POST", "/admin/tokens/" + hash + "/rotate", "{\"grace\":\"PT0S\"}", "application/json"),
+                new Operation("GET", "/admin/tokens/unused", null, null),
+                new Operation("GET", "/admin/audit", null, null),
+                new Operation("GET", "/admin/openapi.json", null, null),
+                new Operation("DELETE", "/admin/blocks/203.0.113.7", null, null),
                 new Operation("GET", "/admin/users/victim/tokens", null, null),
                 new Operation("DELETE", "/admin/users/victim/tokens", null, null),
                 new Operation("GET", "/actuator/gateway/routes", null, null),
@@ -144,6 +153,82 @@ class AdminPathSpellingsProperties {
                 new Operation("POST", "/actuator/gateway/refresh", null, null),
                 new Operation("GET", "/actuator", null, null));
     }
+
+    /**
+     * The audit trail decides on the path the handlers act on: every spelling of an admin action that the gateway
+     * carries out (2xx) is recorded once, as that action on that target. The actions here succeed whenever they are
+     * reached, so a spelling answered otherwise was refused before any handler.
+     */
+    @Property(tries = 300)
+    void withTheCredentialEverySpellingThatActsIsAuditedAsTheActionItIs(
+            @ForAll("actions") AuditedOperation audited, @ForAll Random random) {
+        long entries = tokens.redis().xlen(TestTokens.KEYS.audit());
+        Operation spelled = audited.operation().spelled(random);
+
+        RawHttpClient.Response response = asAdmin(spelled);
+
+        Statistics.label("carried out").collect(response.status() / 100 == 2);
+        if (response.status() / 100 == 2) {
+            assertThat(tokens.redis().xlen(TestTokens.KEYS.audit()))
+                    .as(spelled.path())
+                    .isEqualTo(entries + 1);
+            Map<String, String> last = tokens.redis()
+                    .xrevrange(
+                            TestTokens.KEYS.audit(),
+                            io.lettuce.core.Range.create("-", "+"),
+                            io.lettuce.core.Limit.from(1))
+                    .get(0)
+                    .getBody();
+            assertThat(last)
+                    .as(spelled.path())
+                    .containsEntry("action", audited.action())
+                    .containsEntry("target", audited.target())
+                    .containsEntry("actor", "sha256:" + TestAdmin.TOKEN_SHA256.substring(0, 12));
+        } else {
+            assertThat(response.status()).as(spelled.path()).isIn(400, 404);
+            assertThat(tokens.redis().xlen(TestTokens.KEYS.audit()))
+                    .as(spelled.path())
+                    .isEqualTo(entries);
+        }
+    }
+
+    /** Not vacuous: an encoded spelling is carried out, and recorded as the canonical action and target. */
+    @Example
+    void anEncodedSpellingOfAnActionIsRecordedAsTheActionItIs() {
+        long entries = tokens.redis().xlen(TestTokens.KEYS.audit());
+
+        RawHttpClient.Response response =
+                asAdmin(new Operation("DELETE", "/%61dmin/users/n%6Fbody/tokens", null, null));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(tokens.redis().xlen(TestTokens.KEYS.audit())).isEqualTo(entries + 1);
+        assertThat(tokens.redis()
+                        .xrevrange(
+                                TestTokens.KEYS.audit(),
+                                io.lettuce.core.Range.create("-", "+"),
+                                io.lettuce.core.Limit.from(1))
+                        .get(0)
+                        .getBody())
+                .containsEntry("action", "user.revoke")
+                .containsEntry("target", "user:nobody");
+    }
+
+    @Provide
+    Arbitrary<AuditedOperation> actions() {
+        return Arbitraries.of(
+                new AuditedOperation(
+                        new Operation("DELETE", "/admin/blocks/203.0.113.7", null, null),
+                        "guard.unblock",
+                        "address:203.0.113.7"),
+                new AuditedOperation(
+                        new Operation("DELETE", "/admin/users/nobody/tokens", null, null),
+                        "user.revoke",
+                        "user:nobody"),
+                new AuditedOperation(
+                        new Operation("POST", "/actuator/gateway/refresh", null, null), "route.refresh", "-"));
+    }
+
+    record AuditedOperation(Operation operation, String action, String target) {}
 
     /** No Authorization, a wrong token, the right token under another scheme, the right one twice. */
     @Provide

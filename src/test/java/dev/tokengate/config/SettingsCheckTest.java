@@ -63,6 +63,8 @@ class SettingsCheckTest {
                                 "TOKENGATE_AUTH_REDISTIMEOUT", "1s",
                                 "TOKENGATE_AUTH_REDIS_TIMEOUT", "1s",
                                 "TOKENGATE_ADMIN_TOKEN_SHA256", "as deploy/ and docker-compose.yml set it",
+                                "TOKENGATE_ADMIN_CREDENTIALS_0_NAME", "as the README names them",
+                                "TOKENGATE_ADMIN_CREDENTIALS_0_TOKENSHA256", "x",
                                 "TOKENGATE_AUTH_REDIS_TIMOUT", "1s")));
 
         assertThatThrownBy(() -> new SettingsCheck().postProcessEnvironment(environment, new SpringApplication()))
@@ -91,11 +93,18 @@ class SettingsCheckTest {
         Map<String, Object> every = new java.util.HashMap<>();
         SettingsCheck.knownKeys().forEach(key -> every.put(key, "x"));
         every.put("tokengate.auth.schemes[1]", "Token");
+        every.put("tokengate.admin.credentials[1].name", "bob");
+        every.put("tokengate.admin.credentials[1].token-sha256", "x");
         environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("all", every));
 
         new SettingsCheck().postProcessEnvironment(environment, new SpringApplication());
 
-        assertThat(SettingsCheck.knownKeys()).contains("tokengate.auth.redis-timeout", "tokengate.cache.ttl");
+        assertThat(SettingsCheck.knownKeys())
+                .contains(
+                        "tokengate.auth.redis-timeout",
+                        "tokengate.cache.ttl",
+                        "tokengate.admin.credentials.name",
+                        "tokengate.admin.credentials.token-sha256");
     }
 
     /** A value of the wrong type is Spring Boot's to refuse; its report names the setting and the value. */

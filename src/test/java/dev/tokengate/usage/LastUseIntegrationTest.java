@@ -101,10 +101,12 @@ class LastUseIntegrationTest {
         long writes = tokens.commandCalls("zadd") - writesBefore;
         long intervals = Duration.ofNanos(System.nanoTime() - startedAt).dividedBy(INTERVAL);
 
-        // a write is an EVAL running a ZADD for the one token used and a ZREMRANGEBYSCORE; one per request is 300
+        // A write is an EVAL running a ZADD per token noted and a ZREMRANGEBYSCORE; the first one here may still
+        // carry tokens the class's other tests used (it has fewer than ten), and the near cache's heartbeat comes on
+        // its timer. A command per request would be 300.
         assertThat(lookups).isZero();
-        assertThat(commands).isLessThanOrEqualTo(3 * (intervals + 1));
-        assertThat(writes).isLessThanOrEqualTo(intervals + 1);
+        assertThat(commands).isLessThanOrEqualTo(15 * (intervals + 1));
+        assertThat(writes).isLessThanOrEqualTo(10 * (intervals + 1));
         await().atMost(INTERVAL.multipliedBy(5))
                 .until(() -> tokens.redis().zscore("auth:tokens:last-used", hashOf(token)) != null);
     }

@@ -137,6 +137,14 @@ public class TokenAdministration {
      * the token keys (on a cluster, of every master), stopped once enough are found.
      */
     public Mono<List<String>> hashesStartingWith(String digits, int limit) {
+        return storedHashes(digits).take(limit).collectList();
+    }
+
+    /**
+     * What follows the prefix in every token key that starts with these digits, each once (a cluster's masters are
+     * scanned one after the other): one {@code SCAN}, as far as it is read.
+     */
+    private Flux<String> storedHashes(String digits) {
         int prefixLength = keys.tokenPrefix().length();
         return redis.connection()
                 .flatMapMany(connection -> connection
@@ -146,9 +154,7 @@ public class TokenAdministration {
                                 .count(SCAN_BATCH)
                                 .build()))
                 .map(key -> text(key).substring(prefixLength))
-                .distinct()
-                .take(limit)
-                .collectList();
+                .distinct();
     }
 
     /**
@@ -254,17 +260,8 @@ public class TokenAdministration {
      * counts as issued before it), at most {@code limit}: one {@code SCAN} of the token keys.
      */
     public Flux<ListedToken> unusedSince(Instant cutoff, int limit) {
-        int prefixLength = keys.tokenPrefix().length();
-        return redis.connection()
-                .flatMapMany(connection -> connection
-                        .keyCommands()
-                        .scan(ScanOptions.scanOptions()
-                                .match(keys.tokenPattern(""))
-                                .count(SCAN_BATCH)
-                                .build()))
-                .map(key -> text(key).substring(prefixLength))
+        return storedHashes("")
                 .filter(TokenHashing::isSha256Hex)
-                .distinct()
                 .flatMapSequential(this::describe, DESCRIBE_CONCURRENCY)
                 .flatMap(Mono::justOrEmpty)
                 .filter(token -> token.unusedSince(cutoff))

@@ -34,6 +34,9 @@ public class AccessLogFilter implements WebFilter, Ordered {
     /** The authenticated user id, set by the token check on the exchange for this log. */
     public static final String USER_ATTRIBUTE = AccessLogFilter.class.getName() + ".user";
 
+    /** The id logged as the route of a request that no route handles, such as an authorization request's policy. */
+    public static final String ROUTE_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".routeId";
+
     /** Set on requests that are answered but not logged: probes and scrapes on the management port. */
     public static final String UNLOGGED_ATTRIBUTE = AccessLogFilter.class.getName() + ".unlogged";
 
@@ -84,11 +87,16 @@ public class AccessLogFilter implements WebFilter, Ordered {
                 .addKeyValue("request_id", requestId)
                 .addKeyValue("method", method)
                 .addKeyValue("path", path)
-                .addKeyValue("route", route != null ? route.getId() : "-")
+                .addKeyValue("route", route != null ? route.getId() : routeId(exchange))
                 .addKeyValue("user", user != null ? user : "-")
                 .addKeyValue("status", status)
                 .addKeyValue("duration_ms", tenthsOfMillis / 10.0)
                 .log(method + " " + path + " " + status);
+    }
+
+    private static String routeId(ServerWebExchange exchange) {
+        String id = exchange.getAttribute(ROUTE_ID_ATTRIBUTE);
+        return id != null ? id : "-";
     }
 
     /**

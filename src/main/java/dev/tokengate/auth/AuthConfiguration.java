@@ -18,7 +18,7 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 class AuthConfiguration {
 
     @Bean
-    TokenAuthenticationFilter tokenAuthenticationFilter(
+    TokenCheck tokenCheck(
             AuthProperties properties,
             TokenStore tokenStore,
             AuthFailureWriter authFailureWriter,
@@ -26,8 +26,13 @@ class AuthConfiguration {
             ClientAddresses clientAddresses,
             LastUseRecorder lastUseRecorder,
             MeterRegistry meterRegistry) {
-        return new TokenAuthenticationFilter(
+        return new TokenCheck(
                 properties, tokenStore, authFailureWriter, guard, clientAddresses, lastUseRecorder, meterRegistry);
+    }
+
+    @Bean
+    TokenAuthenticationFilter tokenAuthenticationFilter(AuthProperties properties, TokenCheck tokenCheck) {
+        return new TokenAuthenticationFilter(properties, tokenCheck);
     }
 
     @Bean

@@ -4,15 +4,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.tokengate.access.AccessLogFilter;
 import dev.tokengate.token.TokenRecord;
-import dev.tokengate.token.TokenStore;
-import dev.tokengate.token.TokenStoreUnavailableException;
-import dev.tokengate.usage.LastUseRecorder;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -20,7 +13,6 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -45,17 +37,9 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     public static final String WITHHELD_CREDENTIALS_ATTRIBUTE =
             TokenAuthenticationFilter.class.getName() + ".withheldCredentials";
 
-    private static final Logger log = LoggerFactory.getLogger(TokenAuthenticationFilter.class);
-
-    private final AuthorizationHeaderParser parser;
-    private final TokenStore tokenStore;
+    private final TokenCheck tokenCheck;
     private final IdentityHeaders identityHeaders;
     private final boolean forwardCredentials;
-    private final AuthFailureWriter failureWriter;
-    private final AuthMetrics metrics;
-    private final FailedAttemptGuard guard;
-    private final ClientAddresses clientAddresses;
-    private final LastUseRecorder lastUses;
 
     /**
      * Each route's policy, read from its metadata once rather than per request. Keyed by the route object (weak keys
@@ -64,29 +48,10 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final Cache<Route, RoutePolicy> policies =
             Caffeine.newBuilder().weakKeys().build();
 
-    /**
-     * @param tokenStore the lookup chain
-     * @param guard counts invalid-token attempts per client address (off: counts nothing, blocks nobody)
-     * @param clientAddresses says which client address the guard counts
-     * @param lastUses notes each token found valid, for the admin API's last use
-     */
-    public TokenAuthenticationFilter(
-            AuthProperties properties,
-            TokenStore tokenStore,
-            AuthFailureWriter failureWriter,
-            FailedAttemptGuard guard,
-            ClientAddresses clientAddresses,
-            LastUseRecorder lastUses,
-            MeterRegistry registry) {
-        this.parser = new AuthorizationHeaderParser(properties.schemes());
-        this.tokenStore = tokenStore;
+    public TokenAuthenticationFilter(AuthProperties properties, TokenCheck tokenCheck) {
+        this.tokenCheck = tokenCheck;
         this.identityHeaders = new IdentityHeaders(properties.userHeader(), properties.scopesHeader());
         this.forwardCredentials = properties.forwardCredentials();
-        this.failureWriter = failureWriter;
-        this.metrics = new AuthMetrics(registry);
-        this.guard = guard;
-        this.clientAddresses = clientAddresses;
-        this.lastUses = lastUses;
     }
 
     @Override
@@ -96,106 +61,18 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         if (!policy.authRequired()) {
             return chain.filter(withoutClientIdentity(exchange));
         }
-        Credentials credentials =
-                parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
-        if (credentials instanceof Credentials.Token token) {
-            long blocked = guard.secondsBlocked(clientAddress(exchange));
-            if (blocked > 0) {
-                return whileBlocked(exchange, chain, route, policy, token, blocked);
-            }
-            Mono<TokenRecord> lookup = tokenStore.lookup(token.value());
-            AuthDecision known = decidedAlready(lookup, policy);
-            return known != null
-                    ? act(exchange, chain, route, policy, known)
-                    : authenticate(lookup, policy).flatMap(decision -> act(exchange, chain, route, policy, decision));
+        return tokenCheck.check(exchange, route.getId(), policy, token -> forward(exchange, chain, token));
+    }
+
+    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, TokenRecord token) {
+        Map<String, Object> attributes = exchange.getAttributes();
+        attributes.put(AUTHENTICATED_ATTRIBUTE, token);
+        if (!forwardCredentials) {
+            attributes.put(
+                    WITHHELD_CREDENTIALS_ATTRIBUTE,
+                    exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
         }
-        if (credentials instanceof Credentials.Malformed malformed) {
-            log.debug("Malformed credentials: {}", malformed.reason());
-            return reject(exchange, route, policy, AuthFailure.MALFORMED);
-        }
-        return reject(exchange, route, policy, AuthFailure.MISSING);
-    }
-
-    /**
-     * A blocked address may not make the gateway look anything up, but a token this instance already knows to be
-     * valid costs no lookup: users behind the same address as a guesser (a NAT, a proxy not counted in {@code
-     * trusted-proxies}) keep working with tokens they used recently here, while the guesser's unknown tokens get 429.
-     */
-    private Mono<Void> whileBlocked(
-            ServerWebExchange exchange,
-            GatewayFilterChain chain,
-            Route route,
-            RoutePolicy policy,
-            Credentials.Token token,
-            long blocked) {
-        TokenRecord known = tokenStore.knownValid(token.value());
-        return known != null
-                ? act(exchange, chain, route, policy, decide(known, policy))
-                : tooManyAttempts(exchange, route, blocked);
-    }
-
-    private String clientAddress(ServerWebExchange exchange) {
-        return clientAddresses.of(exchange).address();
-    }
-
-    private Mono<AuthDecision> authenticate(Mono<TokenRecord> lookup, RoutePolicy policy) {
-        return lookup.map(record -> decide(record, policy))
-                .defaultIfEmpty(AuthFailure.INVALID)
-                .onErrorReturn(TokenStoreUnavailableException.class, AuthFailure.UNAVAILABLE);
-    }
-
-    /**
-     * The decision, if the answer is already at hand: a near-cache hit is a resolved {@code Mono.just} or {@code
-     * Mono.empty}, and deciding on it directly spares every request on a hot token a chain of operators.
-     */
-    private AuthDecision decidedAlready(Mono<TokenRecord> lookup, RoutePolicy policy) {
-        if (!(lookup instanceof Fuseable.ScalarCallable<?> resolved)) {
-            return null;
-        }
-        try {
-            TokenRecord record = (TokenRecord) resolved.call();
-            return record == null ? AuthFailure.INVALID : decide(record, policy);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    /** A valid token counts as used whether or not its scopes suffice. */
-    private AuthDecision decide(TokenRecord record, RoutePolicy policy) {
-        lastUses.used(record);
-        return policy.isSatisfiedBy(record) ? new AuthDecision.Authenticated(record) : AuthFailure.FORBIDDEN;
-    }
-
-    private Mono<Void> act(
-            ServerWebExchange exchange,
-            GatewayFilterChain chain,
-            Route route,
-            RoutePolicy policy,
-            AuthDecision decision) {
-        if (decision instanceof AuthDecision.Authenticated authenticated) {
-            metrics.authenticated(route.getId());
-            Map<String, Object> attributes = exchange.getAttributes();
-            attributes.put(AUTHENTICATED_ATTRIBUTE, authenticated.token());
-            attributes.put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
-            if (!forwardCredentials) {
-                attributes.put(
-                        WITHHELD_CREDENTIALS_ATTRIBUTE,
-                        exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
-            }
-            return chain.filter(withoutClientIdentity(exchange));
-        }
-        if (decision == AuthFailure.INVALID) {
-            return guard.recordFailure(clientAddress(exchange))
-                    .flatMap(blocked -> blocked > 0
-                            ? tooManyAttempts(exchange, route, blocked)
-                            : reject(exchange, route, policy, AuthFailure.INVALID));
-        }
-        return reject(exchange, route, policy, (AuthFailure) decision);
-    }
-
-    private Mono<Void> tooManyAttempts(ServerWebExchange exchange, Route route, long seconds) {
-        metrics.refused(route.getId(), AuthFailure.TOO_MANY_ATTEMPTS);
-        return failureWriter.writeTooManyAttempts(exchange, seconds);
+        return chain.filter(withoutClientIdentity(exchange));
     }
 
     /**
@@ -212,15 +89,6 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
                 .headers(identityHeaders::removeFrom)
                 .build();
         return exchange.mutate().request(request).build();
-    }
-
-    private Mono<Void> reject(ServerWebExchange exchange, Route route, RoutePolicy policy, AuthFailure failure) {
-        metrics.refused(route.getId(), failure);
-        if (log.isDebugEnabled()) {
-            ServerHttpRequest request = exchange.getRequest();
-            log.debug("Refused {} {} on route {}: {}", request.getMethod(), request.getPath(), route.getId(), failure);
-        }
-        return failureWriter.write(exchange, failure, policy);
     }
 
     @Override

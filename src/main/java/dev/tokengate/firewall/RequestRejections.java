@@ -38,6 +38,16 @@ public final class RequestRejections implements ServerExchangeRejectedHandler {
         if (exchange.getAttribute(REQUEST_LINE_CHECKED) != null) {
             return problems.write(exchange, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, Map.of());
         }
+        return refuseRequestLine(exchange);
+    }
+
+    /**
+     * Answers a request whose method or path the firewall refused; also the answer of the authorization endpoint when
+     * the firewall refuses the original request a proxy asks about.
+     */
+    public Mono<Void> refuseRequestLine(ServerWebExchange exchange) {
+        exchange.getResponse().getHeaders().setConnection("close");
+        exchange.getResponse().getHeaders().setCacheControl("no-store");
         if (!RequestFirewallRules.ALLOWED_METHODS.contains(exchange.getRequest().getMethod())) {
             return problems.write(exchange, HttpStatus.NOT_IMPLEMENTED, METHOD_NOT_SUPPORTED, Map.of());
         }

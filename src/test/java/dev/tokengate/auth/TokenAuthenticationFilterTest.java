@@ -60,18 +60,20 @@ class TokenAuthenticationFilterTest {
                 new SimpleMeterRegistry());
         filter = new TokenAuthenticationFilter(
                 properties,
-                store,
-                new AuthFailureWriter(
-                        new ProblemResponseWriter(JsonMapper.builder().build())),
-                new FailedAttemptGuard(
-                        connection.shared(), TestTokens.KEYS, 0, Duration.ofMinutes(1), Ticker.systemTicker()),
-                new ClientAddresses(0, ClientAddressHeader.X_FORWARDED_FOR),
-                new LastUseRecorder(
-                        connection.shared(),
-                        TestTokens.KEYS,
-                        new LastUseProperties(false, Duration.ofMinutes(1), Duration.ofDays(90)),
-                        false),
-                new SimpleMeterRegistry());
+                new TokenCheck(
+                        properties,
+                        store,
+                        new AuthFailureWriter(
+                                new ProblemResponseWriter(JsonMapper.builder().build())),
+                        new FailedAttemptGuard(
+                                connection.shared(), TestTokens.KEYS, 0, Duration.ofMinutes(1), Ticker.systemTicker()),
+                        new ClientAddresses(0, ClientAddressHeader.X_FORWARDED_FOR),
+                        new LastUseRecorder(
+                                connection.shared(),
+                                TestTokens.KEYS,
+                                new LastUseProperties(false, Duration.ofMinutes(1), Duration.ofDays(90)),
+                                false),
+                        new SimpleMeterRegistry()));
     }
 
     @AfterAll

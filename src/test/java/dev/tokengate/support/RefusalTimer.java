@@ -1,6 +1,7 @@
 package dev.tokengate.support;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -28,12 +29,23 @@ public final class RefusalTimer {
      */
     public static Refusal awaitStatus(
             WebTestClient client, String path, String token, HttpStatusCode expected, long since) {
+        return awaitStatus(
+                () -> BearerRequests.get(client, path, token)
+                        .returnResult(Void.class)
+                        .getStatus(),
+                expected,
+                since);
+    }
+
+    /**
+     * @param request sends one request with the token and gives the answer's status
+     * @param since {@link System#nanoTime()} when Redis confirmed the write
+     */
+    public static Refusal awaitStatus(Supplier<HttpStatusCode> request, HttpStatusCode expected, long since) {
         int attempts = 0;
         while (true) {
             attempts++;
-            HttpStatusCode status = BearerRequests.get(client, path, token)
-                    .returnResult(Void.class)
-                    .getStatus();
+            HttpStatusCode status = request.get();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - since);
             if (status.equals(expected)) {
                 return new Refusal(attempts, elapsed);

@@ -1,0 +1,42 @@
+package dev.tokengate.authz;
+
+import dev.tokengate.auth.AuthProperties;
+import dev.tokengate.auth.ClientAddressProperties;
+import dev.tokengate.auth.ClientAddresses;
+import dev.tokengate.auth.TokenCheck;
+import dev.tokengate.firewall.RequestRejections;
+import dev.tokengate.problem.ProblemResponseWriter;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(AuthzProperties.PREFIX + ".enabled")
+class AuthzConfiguration {
+
+    /**
+     * The calling proxy appends the address it received the original request from, so for the guard it is one more
+     * trusted proxy in front of the gateway.
+     */
+    @Bean
+    AuthzFilter authzFilter(
+            AuthzProperties properties,
+            AuthProperties authProperties,
+            TokenCheck tokenCheck,
+            ClientAddressProperties clientAddressProperties,
+            ServerWebExchangeFirewall requestFirewall,
+            RequestRejections requestRejections,
+            ProblemResponseWriter problemResponseWriter) {
+        ClientAddresses behindTheProxy = new ClientAddresses(
+                clientAddressProperties.trustedProxies() + 1, clientAddressProperties.clientAddressHeader());
+        return new AuthzFilter(
+                properties,
+                authProperties,
+                tokenCheck,
+                behindTheProxy,
+                requestFirewall,
+                requestRejections,
+                problemResponseWriter);
+    }
+}

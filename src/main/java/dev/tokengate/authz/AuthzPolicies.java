@@ -3,11 +3,9 @@ package dev.tokengate.authz;
 import dev.tokengate.auth.RoutePolicy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.server.PathContainer;
-import org.springframework.util.Assert;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -20,8 +18,6 @@ final class AuthzPolicies {
 
     /** The id requests that no configured policy matches are counted and logged under. */
     static final String DEFAULT_ID = "default";
-
-    private static final Pattern HOST_PATTERN = Pattern.compile("(\\*|[a-z0-9-]+)(\\.(\\*|[a-z0-9-]+))*");
 
     private final List<Entry> entries;
     private final Matched fallback = new Matched(DEFAULT_ID, RoutePolicy.of(Map.of()));
@@ -48,31 +44,13 @@ final class AuthzPolicies {
     record Matched(String id, RoutePolicy policy) {}
 
     private static Entry compile(AuthzProperties.Policy policy) {
-        String where = AuthzProperties.PREFIX + ".policies[" + policy.id() + "]: ";
-        Map<String, Object> metadata =
-                Map.of(RoutePolicy.AUTH_KEY, policy.auth(), RoutePolicy.SCOPES_KEY, String.join(" ", policy.scopes()));
-        List<String> problems = RoutePolicy.problems(metadata);
-        Assert.isTrue(problems.isEmpty(), () -> where + String.join("; ", problems));
-        List<Pattern> hosts = new ArrayList<>();
-        for (String host : policy.hosts()) {
-            String lower = host.trim().toLowerCase(Locale.ROOT);
-            Assert.isTrue(
-                    HOST_PATTERN.matcher(lower).matches(),
-                    () -> where + "host '" + host + "' is not a host name pattern (labels, * for one label)");
-            hosts.add(Pattern.compile(lower.replace(".", "\\.").replace("*", "[a-z0-9-]+")));
-        }
-        List<PathPattern> paths = new ArrayList<>();
-        for (String path : policy.paths()) {
-            try {
-                paths.add(PathPatternParser.defaultInstance.parse(path));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + "path '" + path + "': " + e.getMessage(), e);
-            }
-        }
-        List<String> methods = policy.methods().stream()
-                .map(method -> method.trim().toUpperCase(Locale.ROOT))
+        List<Pattern> hosts = policy.hosts().stream()
+                .map(host -> Pattern.compile(host.replace(".", "\\.").replace("*", "[a-z0-9-]+")))
                 .toList();
-        return new Entry(hosts, paths, methods, new Matched(policy.id(), RoutePolicy.of(metadata)));
+        List<PathPattern> paths = policy.paths().stream()
+                .map(PathPatternParser.defaultInstance::parse)
+                .toList();
+        return new Entry(hosts, paths, policy.methods(), new Matched(policy.id(), RoutePolicy.of(policy.metadata())));
     }
 
     private record Entry(List<Pattern> hosts, List<PathPattern> paths, List<String> methods, Matched matched) {

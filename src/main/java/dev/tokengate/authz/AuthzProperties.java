@@ -1,11 +1,17 @@
 package dev.tokengate.authz;
 
+import dev.tokengate.auth.RoutePolicy;
+import dev.tokengate.http.HttpTokens;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.Assert;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * The authorization endpoint that other proxies (nginx {@code auth_request}, Traefik ForwardAuth, Envoy {@code
@@ -64,12 +70,45 @@ public record AuthzProperties(
             @DefaultValue("required") String auth,
             @DefaultValue List<String> scopes) {
 
+        static final Pattern HOST_PATTERN = Pattern.compile("(\\*|[a-z0-9-]+)(\\.(\\*|[a-z0-9-]+))*");
+
         public Policy {
             Assert.isTrue(id != null && !id.isBlank(), PREFIX + ".policies: every policy needs an id");
-            hosts = List.copyOf(hosts);
+            hosts = hosts.stream()
+                    .map(host -> host.trim().toLowerCase(Locale.ROOT))
+                    .toList();
             paths = List.copyOf(paths);
-            methods = List.copyOf(methods);
+            methods = methods.stream()
+                    .map(method -> method.trim().toUpperCase(Locale.ROOT))
+                    .toList();
             scopes = List.copyOf(scopes);
+            String where = PREFIX + ".policies[" + id + "]: ";
+            List<String> problems = RoutePolicy.problems(metadata(auth, scopes));
+            Assert.isTrue(problems.isEmpty(), () -> where + String.join("; ", problems));
+            for (String host : hosts) {
+                Assert.isTrue(
+                        HOST_PATTERN.matcher(host).matches(),
+                        () -> where + "host '" + host + "' is not a host name pattern (labels, * for one label)");
+            }
+            for (String path : paths) {
+                try {
+                    PathPatternParser.defaultInstance.parse(path);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + "path '" + path + "': " + e.getMessage(), e);
+                }
+            }
+            for (String method : methods) {
+                Assert.isTrue(HttpTokens.isToken(method), () -> where + "'" + method + "' is not an HTTP method");
+            }
+        }
+
+        /** What the policy requires, in the words of a route's metadata. */
+        Map<String, Object> metadata() {
+            return metadata(auth, scopes);
+        }
+
+        private static Map<String, Object> metadata(String auth, List<String> scopes) {
+            return Map.of(RoutePolicy.AUTH_KEY, auth, RoutePolicy.SCOPES_KEY, String.join(" ", scopes));
         }
     }
 }

@@ -95,6 +95,7 @@ class SettingsCheckTest {
         every.put("tokengate.auth.schemes[1]", "Token");
         every.put("tokengate.admin.credentials[1].name", "bob");
         every.put("tokengate.admin.credentials[1].token-sha256", "x");
+        every.put("tokengate.authz.policies[2].paths[1]", "/x");
         environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("all", every));
 
         new SettingsCheck().postProcessEnvironment(environment, new SpringApplication());
@@ -104,7 +105,12 @@ class SettingsCheckTest {
                         "tokengate.auth.redis-timeout",
                         "tokengate.cache.ttl",
                         "tokengate.admin.credentials.name",
-                        "tokengate.admin.credentials.token-sha256");
+                        "tokengate.admin.credentials.token-sha256",
+                        "tokengate.authz.trusted-proxies",
+                        "tokengate.authz.policies.hosts",
+                        "tokengate.authz.policies.paths",
+                        "tokengate.authz.policies.methods",
+                        "tokengate.authz.policies.scopes");
     }
 
     /** A value of the wrong type is Spring Boot's to refuse; its report names the setting and the value. */

@@ -29,6 +29,13 @@ record OriginalRequest(String method, String host, String uri) {
     static final String TRAEFIK_URI = "X-Forwarded-Uri";
     static final String TRAEFIK_HOST = "X-Forwarded-Host";
 
+    /**
+     * A proxy passes the client's own headers on to the endpoint, so a client could add another protocol's headers
+     * naming a request it may make: asked about two requests at once, the endpoint answers neither.
+     */
+    static final String AMBIGUOUS = "The authorization request names the original request in more than one way ("
+            + NGINX_URI + ", " + TRAEFIK_URI + ", a path after the endpoint's).";
+
     /** Why an authorization request does not say which request it is about. */
     static final class Unreadable extends Exception {
         Unreadable(String message) {
@@ -43,16 +50,22 @@ record OriginalRequest(String method, String host, String uri) {
     static OriginalRequest of(ServerHttpRequest request, String endpointPath) throws Unreadable {
         HttpHeaders headers = request.getHeaders();
         String rawPath = request.getURI().getRawPath();
-        if (rawPath.length() > endpointPath.length()) {
+        boolean envoy = rawPath.length() > endpointPath.length();
+        boolean nginx = headers.containsHeader(NGINX_URI);
+        boolean traefik = headers.containsHeader(TRAEFIK_URI);
+        if ((envoy ? 1 : 0) + (nginx ? 1 : 0) + (traefik ? 1 : 0) > 1) {
+            throw new Unreadable(AMBIGUOUS);
+        }
+        if (envoy) {
             String query = request.getURI().getRawQuery();
             String uri = rawPath.substring(endpointPath.length()) + (query != null ? "?" + query : "");
             return new OriginalRequest(request.getMethod().name(), host(one(headers, HttpHeaders.HOST)), uri);
         }
-        if (headers.containsHeader(NGINX_URI)) {
+        if (nginx) {
             return new OriginalRequest(
                     method(one(headers, NGINX_METHOD)), host(one(headers, NGINX_HOST)), one(headers, NGINX_URI));
         }
-        if (headers.containsHeader(TRAEFIK_URI)) {
+        if (traefik) {
             return new OriginalRequest(
                     method(one(headers, TRAEFIK_METHOD)), host(one(headers, TRAEFIK_HOST)), one(headers, TRAEFIK_URI));
         }

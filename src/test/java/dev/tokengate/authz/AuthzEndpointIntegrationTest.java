@@ -206,6 +206,24 @@ class AuthzEndpointIntegrationTest extends GatewayIntegrationTest {
         assertThat(protocol.askRaw(raw, "GET", "/status/1").status()).isEqualTo(200);
     }
 
+    /**
+     * Proxies pass the client's headers on to the endpoint: a client that adds another protocol's headers, naming a
+     * public request, gets its request refused instead of judged by the wrong description.
+     */
+    @ParameterizedTest
+    @EnumSource(AuthzProtocol.class)
+    void anOriginalRequestNamedInTwoWaysIsRefused(AuthzProtocol protocol) {
+        RawHttpClient raw = new RawHttpClient(port);
+        List<List<String>> smuggledSets = List.of(
+                List.of("X-Original-URI: /status/1", "X-Original-Method: GET", "X-Original-Host: " + API),
+                List.of("X-Forwarded-Uri: /status/1", "X-Forwarded-Method: GET", "X-Forwarded-Host: " + API));
+        for (List<String> smuggled : smuggledSets) {
+            RawHttpClient.Response response = protocol.askRaw(raw, "GET", "/orders/1", smuggled.toArray(String[]::new));
+            assertThat(response.status()).as("%s %s", protocol, smuggled).isEqualTo(400);
+            assertThat(response.header("X-User-Id")).isNull();
+        }
+    }
+
     @Test
     void originalMethodOutsideTheFirewallsSetIsRefused() {
         RawHttpClient raw = new RawHttpClient(port);

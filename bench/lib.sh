@@ -102,6 +102,9 @@ http {
   lua_package_path "$ROOT/bench/?.lua;/usr/share/lua/5.1/?.lua;;";
   lua_shared_dict tokens 64m;
   upstream backend { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }
+  # tokengate as nginx's auth_request service, as in deploy/examples/nginx/tokengate.conf
+  upstream tokengate { server 127.0.0.1:$GATEWAY_PORT; keepalive 64; }
+  upstream tokengate_uncached { server 127.0.0.1:$UNCACHED_PORT; keepalive 64; }
   server {
     listen 127.0.0.1:$port;
     set \$redis_port $REDIS_PORT;
@@ -110,8 +113,35 @@ http {
     location /public/ { proxy_pass http://backend; }
     location /api/ { access_by_lua_block { require("nginx_auth").check(false) } proxy_pass http://backend; }
     location /cached/ { access_by_lua_block { require("nginx_auth").check(true) } proxy_pass http://backend; }
+    location /authz/ {
+      auth_request /_authz;
+      auth_request_set \$tokengate_user \$upstream_http_x_user_id;
+      proxy_set_header X-User-Id \$tokengate_user;
+      proxy_set_header Connection "";
+      proxy_pass http://backend;
+    }
+    location /authz-uncached/ {
+      auth_request /_authz_uncached;
+      auth_request_set \$tokengate_user \$upstream_http_x_user_id;
+      proxy_set_header X-User-Id \$tokengate_user;
+      proxy_set_header Connection "";
+      proxy_pass http://backend;
+    }
+    location = /_authz { internal; proxy_pass http://tokengate/_tokengate/authz; include $WORK/nginx-lua/authz-request.conf; }
+    location = /_authz_uncached {
+      internal; proxy_pass http://tokengate_uncached/_tokengate/authz; include $WORK/nginx-lua/authz-request.conf;
+    }
   }
 }
+CONF
+  cat >"$WORK/nginx-lua/authz-request.conf" <<'CONF'
+proxy_pass_request_body off;
+proxy_set_header Content-Length "";
+proxy_set_header X-Original-URI $request_uri;
+proxy_set_header X-Original-Method $request_method;
+proxy_set_header X-Original-Host $host;
+proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+proxy_set_header Connection "";
 CONF
   "$(command -v nginx || echo /usr/sbin/nginx)" -c "$WORK/nginx-lua/nginx.conf" -p "$WORK/nginx-lua" -g 'daemon off;' &
   NGINX_LUA_PID=$!
@@ -160,11 +190,13 @@ stop_gateway() { # the one started last
 }
 
 cpu_ticks() { [ -n "$1" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" || echo 0; }
-# A process and its children (nginx's workers): user + system ticks of all.
+# Processes and their children (nginx's workers): user + system ticks of all; "pid1 pid2" counts both trees.
 tree_ticks() {
-  local total=0 pid
-  for pid in "$1" $(pgrep -P "$1"); do
-    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  local total=0 root pid
+  for root in $1; do
+    for pid in "$root" $(pgrep -P "$root"); do
+      total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
   done
   echo "$total"
 }

@@ -98,22 +98,27 @@ cache_entries() { curl -s "http://127.0.0.1:$1/actuator/prometheus" | awk '/^tok
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 # Per row, one value per round, space-separated
-declare -A CPU RPS P50 P99 NON2XX CMDS
+declare -A CPU RPS P50 P99 NON2XX CMDS GATEWAY_CPU
 
 measure() { # row definition
   local id name url tokens expect2xx pid count_redis mode connections
   IFS='|' read -r id name url tokens expect2xx pid count_redis mode connections <<<"$1"
   wrk_run "$WARMUP_SECONDS" "$url" "$tokens" "$mode" "$connections" >/dev/null
-  local calls_before ticks_before out ticks_after calls_after requests
+  local calls_before ticks_before out ticks_after calls_after requests gateway_ticks_before gateway_ticks_after
   calls_before=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
   ticks_before=$(tree_ticks "$pid")
+  gateway_ticks_before=$(tree_ticks "${pid##* }")
   out=$(wrk_run "$SECONDS_PER_ROW" "$url" "$tokens" "$mode" "$connections")
   ticks_after=$(tree_ticks "$pid")
+  gateway_ticks_after=$(tree_ticks "${pid##* }")
   calls_after=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
   requests=$(awk '/requests in/ { print $1 }' <<<"$out")
   RPS[$id]+="$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out") "
   P50[$id]+="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")") "
   P99[$id]+="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")") "
+  if [ "${pid#* }" != "$pid" ]; then # "nginx gateway": the gateway's own share too
+    GATEWAY_CPU[$id]+="$(awk -v t=$((gateway_ticks_after - gateway_ticks_before)) -v hz="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / r }') "
+  fi
   CPU[$id]+="$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / r }') "
   local non2xx
   non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
@@ -135,7 +140,7 @@ ratios() {
 for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$GATEWAY_PORT" "$((GATEWAY_PORT + 2))" "$UNCACHED_PORT" "$((UNCACHED_PORT + 2))" \
   "$JDK25_PORT" "$((JDK25_PORT + 2))" "$STOCK_PORT" "$LUA_PORT" "$ROUTES_PORT" "$((ROUTES_PORT + 2))" \
   "$ROUTES100_PORT" "$((ROUTES100_PORT + 2))" "$ZIPF_PORT" "$((ZIPF_PORT + 2))" "$CONTAINER_PORT" "$((CONTAINER_PORT + 2))" \
-  "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))" "$LOAD_PORT" "$((LOAD_PORT + 2))"; do
+  "$CONTAINER25_PORT" "$((CONTAINER25_PORT + 2))" "$LOAD_PORT" "$((LOAD_PORT + 2))" "$((LOAD_PORT + 3))" "$((LOAD_PORT + 5))"; do
   port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
 done
 require_packages
@@ -210,6 +215,9 @@ row 17 "tokengate, container JVM settings ($CONTAINER_JAVA_OPTS), token check, n
 row 19 "tokengate, container JVM settings, token check, near cache, 1024 connections" "$T:$LOAD_PORT/api/x" "$WORK/valid.txt" yes "$LOAD_PID" yes "" 1024
 row 20 "tokengate, container JVM settings, public route, 1 MB POST per request, 16 connections (req/s = MB/s)" "$T:$LOAD_PORT/public/x" "" yes "$LOAD_PID" no body 16
 row 21 "tokengate, token check, near cache, $ZIPF_TOKENS tokens with Zipf popularity" "$T:$ZIPF_PORT/api/x" "$WORK/zipf.txt" yes "$ZIPF_PID" yes zipf
+# nginx in front, tokengate as its auth_request service: CPU counts nginx and the tokengate it asks
+row 22 "nginx + tokengate authz (auth_request), near cache; CPU: nginx + tokengate" "$T:$LUA_PORT/authz/x" "$WORK/valid.txt" yes "$NGINX_LUA_PID $CACHED_PID" yes
+row 23 "nginx + tokengate authz (auth_request), no cache; CPU: nginx + tokengate" "$T:$LUA_PORT/authz-uncached/x" "$WORK/valid.txt" yes "$NGINX_LUA_PID $UNCACHED_PID" yes
 if [ -n "$JDK25_PID" ]; then
   row 13 "tokengate on JDK 25, public route" "$T:$JDK25_PORT/public/x" "" yes "$JDK25_PID" no
   row 14 "tokengate on JDK 25, token check, near cache" "$T:$JDK25_PORT/api/x" "$WORK/valid.txt" yes "$JDK25_PID" yes
@@ -240,6 +248,11 @@ for entry in "near cache:$CACHED_PID" "no cache:$UNCACHED_PID" "Zipf:$ZIPF_PID" 
   ${CONTAINER25_PID:+"JDK 25 container settings:$CONTAINER25_PID"}; do
   RSS_LINE+="${entry%%:*} $(peak_rss_mb "${entry##*:}") MB, "
 done
+log "real nginx in front of a gateway with deploy/examples/policies.yml: deploy/examples/nginx/check.sh"
+start_jar java "$GATEWAY_JAR" "$((LOAD_PORT + 3))" --management.server.port="$((LOAD_PORT + 5))" \
+  --spring.config.import=file:deploy/examples/policies.yml
+NGINX_CHECK=$(bash deploy/examples/nginx/check.sh "$((LOAD_PORT + 3))" "$REDIS_PORT" 2>&1 | grep -E "revocation:|passed|FAIL" | sed 's/^ *//' | paste -sd';' -)
+kill "$STARTED_PID" && wait "$STARTED_PID" 2>/dev/null || true
 log "revocation latency: 200 near-cached tokens deleted one by one"
 REVOCATION=$(java bench/BenchRedis.java revocation "$REDIS_PORT" "$T:$GATEWAY_PORT/api/x" 200)
 
@@ -289,7 +302,10 @@ $(goal "100 routes ÷ 2 routes (public)" "${CPU[16]}" "${CPU[8]}" "(reported)")
 $(goal "1024 ÷ 64 connections, near cache, container settings" "${CPU[19]}" "${CPU[17]}" "(reported)")
 | $ZIPF_TOKENS Zipf tokens: near-cache hit ratio during the row (cache filling), 1 − Redis cmds/req | $(tr ' ' '\n' <<<"${CMDS[21]}" | awk 'NF { printf "%.3f ", 1 - $1 }')→ $(awk -v c="$(median "${CMDS[21]}")" 'BEGIN { printf "%.3f", 1 - c }') | (reported) |
 | $ZIPF_TOKENS Zipf tokens: settled near-cache hit ratio at $ZIPF_RPS req/s, max-entries $DEFAULT_MAX_ENTRIES (default) / $((DEFAULT_MAX_ENTRIES * 3)) | $SETTLED_DEFAULT / $SETTLED_LARGER | ≥ 0.9 |
-$(goal "container settings ÷ defaults, near cache" "${CPU[17]}" "${CPU[9]}" "(runtime choice)")"
+$(goal "container settings ÷ defaults, near cache" "${CPU[17]}" "${CPU[9]}" "(runtime choice)")
+$(goal "nginx + tokengate authz ÷ nginx + Lua cached (whole CPU)" "${CPU[22]}" "${CPU[4]}" "(reported)")
+$(goal "nginx + tokengate authz ÷ tokengate near cache as the gateway (whole CPU)" "${CPU[22]}" "${CPU[9]}" "(reported)")
+| tokengate's own CPU µs/req as nginx's auth_request service: near cache (row 22), no cache (row 23) | $(median "${GATEWAY_CPU[22]}") / $(median "${GATEWAY_CPU[23]}") | (reported) |"
 if [ -n "$JDK25_PID" ]; then
   GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, public route" "${CPU[13]}" "${CPU[8]}" "(runtime choice)")"
   GOALS+=$'\n'"$(goal "JDK 25 ÷ JDK 17, near cache" "${CPU[14]}" "${CPU[9]}" "(runtime choice)")"
@@ -311,6 +327,7 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
   echo "- machine: $(nproc) cores, $CPU_MODEL, $JDK (JDK 25 rows: $("$JDK25" -version 2>&1 | head -1 || echo none))"
   echo "- load: wrk $THREADS threads, $CONNECTIONS connections; $ROUNDS interleaved rounds, each row ${SECONDS_PER_ROW}s per round after ${WARMUP_SECONDS}s of discarded warm-up (and ${JVM_WARMUP_SECONDS}s of mixed traffic after each JVM start); $TOKENS seeded tokens, one picked at random per request"
   echo "- req/s, CPU, p50, p99: medians of the rounds; CPU µs/req counts the measured gateway's process (nginx: master and workers) only"
+  echo "- real nginx + tokengate authz (deploy/examples/nginx/check.sh): ${NGINX_CHECK:-not run}"
   echo "- revocation, time from Redis confirming DEL to the gateway's first 401 (idle gateway, near cache on): $REVOCATION"
   echo "- tokengate heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults} (container rows: $CONTAINER_JAVA_OPTS)"
   echo "- container settings, heap used after a full GC: ${HEAP_CONTAINER:-?}K on the 64-connection gateway (row 17), ${HEAP_LOAD:-?}K on the one that served 1,024 connections and 1 MB bodies (rows 19, 20)"

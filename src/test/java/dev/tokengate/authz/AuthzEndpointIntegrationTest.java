@@ -5,15 +5,20 @@ import static dev.tokengate.support.ProblemAssertions.CHALLENGE_MALFORMED;
 import static dev.tokengate.support.ProblemAssertions.CHALLENGE_NO_CREDENTIALS;
 import static dev.tokengate.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.PrometheusScrape;
 import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.RefusalTimer;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -24,6 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * proves that no authorization request is ever forwarded.
  */
 @ActiveProfiles({"test", "authz"})
+@ExtendWith(OutputCaptureExtension.class)
 class AuthzEndpointIntegrationTest extends GatewayIntegrationTest {
 
     private static final String API = "api.example.org";
@@ -255,6 +261,34 @@ class AuthzEndpointIntegrationTest extends GatewayIntegrationTest {
                 .header("X-Original-Host", API)
                 .exchange();
         assertThat(onManagement.returnResult(Void.class).getStatus().value()).isNotEqualTo(200);
+    }
+
+    @Test
+    void accessLogNamesThePolicyAndTheUser(CapturedOutput output) {
+        String token = tokens.issue("alice", "orders:read");
+        client.get()
+                .uri(AuthzProtocol.PATH)
+                .header("X-Original-Method", "GET")
+                .header("X-Original-URI", "/orders/5")
+                .header("X-Original-Host", API)
+                .header("Authorization", "Bearer " + token)
+                .header("X-Request-Id", "req-authz-ok")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        client.get()
+                .uri(AuthzProtocol.PATH + "/status/1")
+                .header("X-Request-Id", "req-authz-public")
+                .exchange()
+                .expectStatus()
+                .isOk();
+
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(output.getOut())
+                        .contains("request_id=req-authz-ok method=GET path=/_tokengate/authz route=orders user=alice"
+                                + " status=200")
+                        .contains("request_id=req-authz-public method=GET path=/_tokengate/authz/status/1"
+                                + " route=status user=- status=200"));
     }
 
     @Test

@@ -48,6 +48,7 @@ class AuthzGuardAndOutageIntegrationTest {
 
     @Test
     void guardCountsTheClientTheProxyReportsNotTheProxy() {
+        RecordingUpstream.shared().clear();
         WebTestClient client = gateway.client();
         for (int attempt = 0; attempt < LIMIT; attempt++) {
             askAs(client, "198.51.100.1", "Bearer guessed-" + attempt)

@@ -6,6 +6,8 @@
 # on the next request, or within 50 ms) and Redis not answering (503 with Retry-After). tokengate must run with
 # deploy/examples/policies.yml on a Redis this script may write to (it issues and deletes its own tokens, and pauses
 # Redis for two seconds). Needs nginx (Debian: nginx-light), curl and sha256sum. Exit status 0 when every check passes.
+# REVOCATION_BOUND_MS (default 50) is the revocation bound; the test suite, on a possibly busy build machine, allows
+# what only a broken invalidation exceeds (a cached token would otherwise live for the cache's TTL, 5 minutes).
 set -euo pipefail
 
 TOKENGATE_PORT=${1:?tokengate port}
@@ -15,6 +17,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 WORK=$(mktemp -d)
 NGINX_PID=
 FAILED=0
+BOUND_MS=${REVOCATION_BOUND_MS:-50}
 
 cleanup() {
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
@@ -119,8 +122,8 @@ while :; do
   [ "$elapsed" -gt 5000 ] && break
 done
 echo "     revocation: refused after $attempts request(s), ${elapsed} ms after Redis confirmed the DEL"
-if [ "$status" = 401 ] && { [ "$attempts" = 1 ] || [ "$elapsed" -lt 50 ]; }; then
-  pass "revoked token: refused on the next request or within 50 ms"
+if [ "$status" = 401 ] && { [ "$attempts" = 1 ] || [ "$elapsed" -lt "$BOUND_MS" ]; }; then
+  pass "revoked token: refused on the next request or within $BOUND_MS ms"
 else
   fail "revoked token: still $status after $attempts requests and $elapsed ms"
 fi

@@ -64,6 +64,9 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
     private final ProblemResponseWriter problems;
     private final String userHeader;
     private final String scopesHeader;
+    /** What a public policy's answer tells Envoy to remove: every identity header. */
+    private final String identityHeaders;
+
     private ApplicationContext context;
 
     /** @param clientAddresses counts the calling proxy as one more trusted proxy in front of the gateway */
@@ -87,6 +90,7 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         this.problems = problems;
         this.userHeader = authProperties.userHeader();
         this.scopesHeader = authProperties.scopesHeader();
+        this.identityHeaders = userHeader + "," + scopesHeader;
     }
 
     @Override
@@ -114,6 +118,8 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         } catch (OriginalRequest.Unreadable unreadable) {
             return refuse(exchange, HttpStatus.BAD_REQUEST, unreadable.getMessage());
         }
+        // Resolved here, and kept on the exchange, so that the token check's guard counts the client behind the
+        // proxy (see AuthzConfiguration) rather than the proxy itself.
         clientAddresses.of(exchange);
         return firewall.getFirewalledExchange(asked)
                 .flatMap(checked -> decide(exchange, asked, original))
@@ -159,7 +165,7 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         AuthzPolicies.Matched matched = policies.match(original.method(), original.host(), pathForMatching(asked));
         exchange.getAttributes().put(AccessLogFilter.ROUTE_ID_ATTRIBUTE, matched.id());
         if (!matched.policy().authRequired()) {
-            exchange.getResponse().getHeaders().set(ENVOY_HEADERS_TO_REMOVE, userHeader + "," + scopesHeader);
+            exchange.getResponse().getHeaders().set(ENVOY_HEADERS_TO_REMOVE, identityHeaders);
             return allow(exchange);
         }
         return tokenCheck.check(asked, matched.id(), matched.policy(), token -> allow(exchange, token));

@@ -1,7 +1,6 @@
 package dev.tokengate.authz;
 
 import dev.tokengate.auth.RoutePolicy;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -23,11 +22,7 @@ final class AuthzPolicies {
     private final Matched fallback = new Matched(DEFAULT_ID, RoutePolicy.of(Map.of()));
 
     AuthzPolicies(List<AuthzProperties.Policy> policies) {
-        List<Entry> compiled = new ArrayList<>();
-        for (AuthzProperties.Policy policy : policies) {
-            compiled.add(compile(policy));
-        }
-        this.entries = List.copyOf(compiled);
+        this.entries = policies.stream().map(AuthzPolicies::compile).toList();
     }
 
     /** The first policy that matches; {@code host} is lower case without port, {@code path} decoded per segment. */

@@ -33,9 +33,8 @@ public final class RequestRejections implements ServerExchangeRejectedHandler {
         if (exchange.getResponse().isCommitted()) {
             return Mono.empty();
         }
-        exchange.getResponse().getHeaders().setConnection("close");
-        exchange.getResponse().getHeaders().setCacheControl("no-store");
         if (exchange.getAttribute(REQUEST_LINE_CHECKED) != null) {
+            closeUncached(exchange);
             return problems.write(exchange, HttpStatus.BAD_REQUEST, MALFORMED_REQUEST, Map.of());
         }
         return refuseRequestLine(exchange);
@@ -46,11 +45,15 @@ public final class RequestRejections implements ServerExchangeRejectedHandler {
      * the firewall refuses the original request a proxy asks about.
      */
     public Mono<Void> refuseRequestLine(ServerWebExchange exchange) {
-        exchange.getResponse().getHeaders().setConnection("close");
-        exchange.getResponse().getHeaders().setCacheControl("no-store");
+        closeUncached(exchange);
         if (!RequestFirewallRules.ALLOWED_METHODS.contains(exchange.getRequest().getMethod())) {
             return problems.write(exchange, HttpStatus.NOT_IMPLEMENTED, METHOD_NOT_SUPPORTED, Map.of());
         }
         return problems.write(exchange, HttpStatus.BAD_REQUEST, MALFORMED_PATH, Map.of());
+    }
+
+    private static void closeUncached(ServerWebExchange exchange) {
+        exchange.getResponse().getHeaders().setConnection("close");
+        exchange.getResponse().getHeaders().setCacheControl("no-store");
     }
 }

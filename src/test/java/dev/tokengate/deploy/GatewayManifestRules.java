@@ -4,6 +4,7 @@ import static dev.tokengate.deploy.KubernetesObjects.all;
 import static dev.tokengate.deploy.KubernetesObjects.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -23,13 +24,23 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ByteArrayResource;
 
 /**
  * What a platform team needs from tokengate's Kubernetes objects, checked the same way on the plain manifests and on
@@ -245,6 +256,25 @@ final class GatewayManifestRules {
                 assertThat(endpoint.getPath()).isEqualTo("/actuator/prometheus");
             });
         }
+    }
+
+    /** The container's environment as Spring Boot binds it; values from Secrets read as {@code from-secret}. */
+    static Binder environment(Container container) {
+        Map<String, Object> env = new HashMap<>();
+        for (EnvVar variable : container.getEnv()) {
+            env.put(variable.getName(), variable.getValue() != null ? variable.getValue() : "from-secret");
+        }
+        MutablePropertySources sources = new MutablePropertySources();
+        sources.addFirst(new SystemEnvironmentPropertySource("env", env));
+        return new Binder(ConfigurationPropertySources.from(sources));
+    }
+
+    /** The routes file a ConfigMap mounts as {@code /config/application.yml}, bound. */
+    static Binder mountedApplicationYml(ConfigMap configMap) throws IOException {
+        String applicationYml = configMap.getData().get("application.yml");
+        List<PropertySource<?>> loaded = new YamlPropertySourceLoader()
+                .load("routes", new ByteArrayResource(applicationYml.getBytes(StandardCharsets.UTF_8)));
+        return new Binder(ConfigurationPropertySources.from(loaded));
     }
 
     static Optional<String> env(Container container, String name) {

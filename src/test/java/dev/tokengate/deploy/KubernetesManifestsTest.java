@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
 import org.yaml.snakeyaml.Yaml;
 
@@ -203,12 +201,8 @@ class KubernetesManifestsTest {
 
     @Test
     void routesConfigMapIsAGatewayConfigurationThatBinds() throws IOException {
-        String applicationYml = KubernetesObjects.one(read("configmap-routes.yaml"), ConfigMap.class)
-                .getData()
-                .get("application.yml");
-        List<PropertySource<?>> loaded = new YamlPropertySourceLoader()
-                .load("routes", new ByteArrayResource(applicationYml.getBytes(StandardCharsets.UTF_8)));
-        Binder binder = new Binder(ConfigurationPropertySources.from(loaded));
+        Binder binder = GatewayManifestRules.mountedApplicationYml(
+                KubernetesObjects.one(read("configmap-routes.yaml"), ConfigMap.class));
 
         ClientAddressProperties addresses =
                 binder.bindOrCreate(ClientAddressProperties.PREFIX, ClientAddressProperties.class);

@@ -1,0 +1,163 @@
+package dev.tokengate.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import dev.tokengate.auth.ClientAddressProperties;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The chart under {@code deploy/helm/tokengate}, linted and rendered by helm itself (its library, through helm-java),
+ * and the rendered objects held to the same rules as the plain manifests: for the default values and for Sentinel
+ * over TLS with a ServiceMonitor.
+ */
+class HelmChartTest {
+
+    private static final Path CHART = Path.of("deploy/helm/tokengate");
+    private static final Path SENTINEL_TLS = CHART.resolve("ci/sentinel-tls-values.yaml");
+
+    @Test
+    void lintsCleanStrictly() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    }
+
+    @Test
+    void defaultValuesRenderTheObjectsOfThePlainManifestsAndPassTheirRules() throws IOException {
+        List<HasMetadata> rendered = render(template -> template);
+
+        GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
+        assertThat(kinds(rendered)).containsExactlyInAnyOrderElementsOf(plainKindsWithoutTheNamespace());
+        Container gateway = gateway(rendered);
+        assertThat(gateway.getImage()).isEqualTo("registry.example.com/tokengate:" + appVersion());
+        Binder env = GatewayManifestRules.environment(gateway);
+        assertThat(env.bind("spring.data.redis.host", String.class).get()).isEqualTo("redis");
+        assertThat(env.bind("spring.data.redis.password", String.class).isBound())
+                .isTrue();
+        assertThat(env.bind("tokengate.admin.token-sha256", String.class).isBound())
+                .isTrue();
+        assertThat(env.bind("spring.data.redis.ssl.enabled", Boolean.class).isBound())
+                .isFalse();
+    }
+
+    @Test
+    void sentinelOverTlsWithServiceMonitorPassesTheSameRules() throws IOException {
+        List<HasMetadata> rendered = render(template -> template.withValuesFile(SENTINEL_TLS));
+
+        GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
+        Container gateway = gateway(rendered);
+        assertThat(gateway.getImage()).endsWith("@sha256:" + "0".repeat(64));
+        Binder env = GatewayManifestRules.environment(gateway);
+        assertThat(env.bind("spring.data.redis.sentinel.master", String.class).get())
+                .isEqualTo("mymaster");
+        assertThat(env.bind("spring.data.redis.sentinel.nodes", String[].class).get())
+                .hasSize(2);
+        assertThat(env.bind("spring.data.redis.sentinel.password", String.class).isBound())
+                .isTrue();
+        assertThat(env.bind("spring.data.redis.username", String.class).get()).isEqualTo("tokengate");
+        assertThat(env.bind("spring.data.redis.host", String.class).isBound()).isFalse();
+        assertThat(env.bind("spring.data.redis.ssl.enabled", Boolean.class).get())
+                .isTrue();
+        assertThat(env.bind("spring.data.redis.ssl.bundle", String.class).get()).isEqualTo("redis");
+        assertThat(env.bind("spring.ssl.bundle.pem.redis.truststore.certificate", String.class)
+                        .get())
+                .isEqualTo("file:/etc/tokengate/redis-ca/ca.crt");
+        PodSpec pod = KubernetesObjects.one(rendered, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(pod.getVolumes())
+                .filteredOn(volume -> volume.getSecret() != null)
+                .extracting(volume -> volume.getSecret().getSecretName())
+                .containsExactly("redis-ca");
+
+        Binder routes = GatewayManifestRules.mountedApplicationYml(KubernetesObjects.one(rendered, ConfigMap.class));
+        assertThat(routes.bind("spring.cloud.gateway.server.webflux.routes[0].id", String.class)
+                        .get())
+                .isEqualTo("orders");
+        assertThat(routes.bind("spring.cloud.gateway.server.webflux.routes[1].metadata.auth", String.class)
+                        .get())
+                .isEqualTo("none");
+        assertThat(routes.bindOrCreate(ClientAddressProperties.PREFIX, ClientAddressProperties.class)
+                        .trustedProxies())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void clusterModeAndFixedReplicasRender() throws IOException {
+        List<HasMetadata> rendered = render(template -> template.set("redis.mode", "cluster")
+                .set("redis.cluster.nodes", "redis-0:6379,redis-1:6379")
+                .set("autoscaling.enabled", "false"));
+
+        assertThat(KubernetesObjects.all(rendered, HorizontalPodAutoscaler.class))
+                .isEmpty();
+        assertThat(KubernetesObjects.one(rendered, Deployment.class).getSpec().getReplicas())
+                .isEqualTo(3);
+        GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
+        Binder env = GatewayManifestRules.environment(gateway(rendered));
+        assertThat(env.bind("spring.data.redis.cluster.nodes", String[].class).get())
+                .containsExactly("redis-0:6379", "redis-1:6379");
+    }
+
+    @Test
+    void aMistakeInTheValuesFailsTheRenderingWithItsName() {
+        assertThatThrownBy(() -> render(template -> template.set("redis.mode", "replicated")))
+                .hasMessageContaining("redis.mode must be standalone, sentinel or cluster");
+        assertThatThrownBy(() -> render(template -> template.set("redis.mode", "sentinel")))
+                .hasMessageContaining("redis.sentinel.nodes is required in sentinel mode");
+    }
+
+    private static List<HasMetadata> render(UnaryOperator<TemplateCommand> values) {
+        String manifests = values.apply(
+                        new Helm(CHART).template().withName("tokengate").withNamespace("tokengate"))
+                .call();
+        return KubernetesObjects.read(manifests);
+    }
+
+    private static Container gateway(List<HasMetadata> rendered) {
+        return KubernetesObjects.one(rendered, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+    }
+
+    private static List<String> kinds(List<HasMetadata> objects) {
+        return objects.stream().map(HasMetadata::getKind).toList();
+    }
+
+    private static List<String> plainKindsWithoutTheNamespace() throws IOException {
+        Path directory = Path.of("deploy/kubernetes");
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(directory.resolve("kustomization.yaml")));
+        List<HasMetadata> applied = new ArrayList<>();
+        for (Object resource : (List<?>) kustomization.get("resources")) {
+            applied.addAll(KubernetesObjects.read(Files.readString(directory.resolve((String) resource))));
+        }
+        return kinds(applied).stream().filter(kind -> !kind.equals("Namespace")).toList();
+    }
+
+    private static String appVersion() throws IOException {
+        Map<String, Object> chart = new Yaml().load(Files.readString(CHART.resolve("Chart.yaml")));
+        return (String) chart.get("appVersion");
+    }
+}

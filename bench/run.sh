@@ -274,7 +274,7 @@ for pid in "$STOCK_PID" "$CACHED_PID" "$UNCACHED_PID" "$ROUTES_PID" "$ROUTES100_
   $JDK25_PID $CONTAINER25_PID; do
   kill "$pid" && wait "$pid" 2>/dev/null || true
 done
-STARTUP_LINE=$(bash bench/startup.sh "$GATEWAY_JAR")
+STARTUP_LINE=$(BENCH_LOAD_SECONDS=0 bash bench/startup.sh "$GATEWAY_JAR")
 
 TABLE="| # | scenario | req/s | CPU µs/req | CPU per round | p50 ms | p99 ms | non-2xx | CPU × stock SCG public | Redis cmds/req |
 |---|---|---|---|---|---|---|---|---|---|"

@@ -4,6 +4,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
@@ -21,6 +22,8 @@ import reactor.core.publisher.SignalType;
  * <pre>
  * request_id=4bf92f3577b34da6a3ce929d0e0e4736 method=GET path=/orders/1 route=orders user=alice status=200 duration_ms=3.1
  * </pre>
+ *
+ * <p>With tracing on, {@code trace_id} follows the request id.
  *
  * <p>The path is logged without its query, which may carry secrets; tokens, and their hashes, are never logged.
  */
@@ -83,9 +86,12 @@ public class AccessLogFilter implements WebFilter, Ordered {
         String method = exchange.getRequest().getMethod().name();
         String path = exchange.getRequest().getPath().value();
         Object status = statusOf(exchange.getResponse().getStatusCode(), clientLeft);
-        log.atInfo()
-                .addKeyValue("request_id", requestId)
-                .addKeyValue("method", method)
+        LoggingEventBuilder event = log.atInfo().addKeyValue("request_id", requestId);
+        String traceId = TraceIds.of(exchange);
+        if (traceId != null) {
+            event = event.addKeyValue("trace_id", traceId);
+        }
+        event.addKeyValue("method", method)
                 .addKeyValue("path", path)
                 .addKeyValue("route", route != null ? route.getId() : routeId(exchange))
                 .addKeyValue("user", user != null ? user : "-")

@@ -19,8 +19,11 @@ public class TestTokengateApplication {
     static final String DEMO_SCOPES = "demo:read";
     static final String DEMO_ADMIN_TOKEN = "tokengate-demo-admin";
 
+    /** Where the README's redis-cli session expects the dev run's Redis (another port if this one is taken). */
+    static final int DEMO_REDIS_PORT = 16379;
+
     public static void main(String[] args) {
-        TestRedis redis = TestRedis.shared();
+        TestRedis redis = TestRedis.startPreferring(DEMO_REDIS_PORT);
         RecordingUpstream upstream = RecordingUpstream.start(0);
         try (TestTokens tokens = new TestTokens(redis)) {
             tokens.store(TestTokens.keyOf(DEMO_TOKEN), DEMO_USER, DEMO_SCOPES);
@@ -52,6 +55,9 @@ public class TestTokengateApplication {
                 """
 
                 tokengate demo is running on %1$s (Redis on %2$s:%3$d, demo token for %4$s with scope %5$s)
+
+                  Redis, for the README's redis-cli lines:
+                    redis-cli -p %3$d
 
                   200, the upstream echoes X-User-Id and X-User-Scopes:
                     curl -i -H 'Authorization: Bearer %6$s' %1$s/demo/hello

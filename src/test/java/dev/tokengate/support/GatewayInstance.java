@@ -41,6 +41,14 @@ public final class GatewayInstance implements AutoCloseable {
      * (for Sentinel or Cluster).
      */
     public static GatewayInstance startWith(String... properties) {
+        return startWithProfiles(List.of("test"), properties);
+    }
+
+    /**
+     * Starts a gateway with these profiles (a later one's keys win: {@code test} then {@code demo} serves the demo
+     * routes on the test settings) and properties.
+     */
+    public static GatewayInstance startWithProfiles(List<String> profiles, String... properties) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--test.upstream.url=" + RecordingUpstream.shared().url(),
@@ -52,7 +60,7 @@ public final class GatewayInstance implements AutoCloseable {
         }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(
                         TokengateApplication.class, OwnReactorResources.class)
-                .profiles("test")
+                .profiles(profiles.toArray(String[]::new))
                 .run(args.toArray(String[]::new));
         return new GatewayInstance(context);
     }

@@ -54,7 +54,15 @@ public abstract class TestRedis {
      * @param configLines redis.conf lines, such as {@code rename-command CLIENT ""}
      */
     public static TestRedis startNew(String... configLines) {
-        int port = FreePort.find();
+        return startOn(FreePort.find(), configLines);
+    }
+
+    /** A server on {@code port} if nothing listens there, else on a free port: the dev run's documented port. */
+    public static TestRedis startPreferring(int port) {
+        return startOn(FreePort.isFree(port) ? port : FreePort.find());
+    }
+
+    private static TestRedis startOn(int port, String... configLines) {
         TestRedis redis = dockerAvailable()
                 ? new ContainerRedis(port, List.of(configLines))
                 : new EmbeddedRedis(port, List.of(configLines));

@@ -65,7 +65,8 @@ class TracingIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void tracedRequestsCarryTraceparentUpstreamNameTheTraceInTheLogAndAreExported(CapturedOutput output) {
-        String traceparent = upstreamHeaders(traced.client(), "trace-on").get("traceparent");
+        String traceparent =
+                upstreamHeaders(traced.client(), "X-Request-Id", "trace-on").get("traceparent");
 
         assertThat(traceparent).as("traceparent sent upstream").matches(TRACEPARENT);
         String traceId = traceIdOf(traceparent);
@@ -82,18 +83,8 @@ class TracingIntegrationTest extends GatewayIntegrationTest {
     @Test
     void aClientsTraceIsContinued() {
         String clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
-        Map<String, String> headers = traced.client()
-                .get()
-                .uri("/orders/1")
-                .header("Authorization", "Bearer " + tokens.issue("alice", "orders:read"))
-                .header("traceparent", "00-" + clientTrace + "-00f067aa0ba902b7-01")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(Echo.class)
-                .returnResult()
-                .getResponseBody()
-                .headers();
+        Map<String, String> headers =
+                upstreamHeaders(traced.client(), "traceparent", "00-" + clientTrace + "-00f067aa0ba902b7-01");
 
         assertThat(traceIdOf(headers.get("traceparent"))).isEqualTo(clientTrace);
         assertThat(headers.get("traceparent")).doesNotContain("00f067aa0ba902b7");
@@ -101,7 +92,7 @@ class TracingIntegrationTest extends GatewayIntegrationTest {
 
     @Test
     void withTracingOffNothingIsAddedOrLogged(CapturedOutput output) {
-        Map<String, String> headers = upstreamHeaders(client, "trace-off");
+        Map<String, String> headers = upstreamHeaders(client, "X-Request-Id", "trace-off");
 
         assertThat(headers).doesNotContainKey("traceparent");
         await().atMost(Duration.ofSeconds(5))
@@ -109,11 +100,12 @@ class TracingIntegrationTest extends GatewayIntegrationTest {
         assertThat(output.getOut()).doesNotContain("request_id=trace-off trace_id=");
     }
 
-    private static Map<String, String> upstreamHeaders(WebTestClient gateway, String requestId) {
+    /** The headers the upstream received for a token request carrying {@code header}. */
+    private static Map<String, String> upstreamHeaders(WebTestClient gateway, String header, String value) {
         return gateway.get()
                 .uri("/orders/1")
                 .header("Authorization", "Bearer " + tokens.issue("alice", "orders:read"))
-                .header("X-Request-Id", requestId)
+                .header(header, value)
                 .exchange()
                 .expectStatus()
                 .isOk()

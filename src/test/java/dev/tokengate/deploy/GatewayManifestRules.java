@@ -259,6 +259,16 @@ final class GatewayManifestRules {
         }
     }
 
+    /** The gateway's container, the first of the one Deployment among {@code objects}. */
+    static Container gateway(List<HasMetadata> objects) {
+        return one(objects, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+    }
+
     /** The container's environment as Spring Boot binds it; values from Secrets read as {@code from-secret}. */
     static Binder environment(Container container) {
         Map<String, Object> env = new HashMap<>();

@@ -47,7 +47,7 @@ class HelmChartTest {
 
         GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
         assertThat(kinds(rendered)).containsExactlyInAnyOrderElementsOf(plainKindsWithoutTheNamespace());
-        Container gateway = gateway(rendered);
+        Container gateway = GatewayManifestRules.gateway(rendered);
         assertThat(gateway.getImage()).isEqualTo("registry.example.com/tokengate:" + appVersion());
         Binder env = GatewayManifestRules.environment(gateway);
         assertThat(env.bind("spring.data.redis.host", String.class).get()).isEqualTo("redis");
@@ -64,7 +64,7 @@ class HelmChartTest {
         List<HasMetadata> rendered = render(template -> template.withValuesFile(SENTINEL_TLS));
 
         GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
-        Container gateway = gateway(rendered);
+        Container gateway = GatewayManifestRules.gateway(rendered);
         assertThat(gateway.getImage()).endsWith("@sha256:" + "0".repeat(64));
         Binder env = GatewayManifestRules.environment(gateway);
         assertThat(env.bind("spring.data.redis.sentinel.master", String.class).get())
@@ -113,7 +113,7 @@ class HelmChartTest {
         assertThat(KubernetesObjects.one(rendered, Deployment.class).getSpec().getReplicas())
                 .isEqualTo(3);
         GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
-        Binder env = GatewayManifestRules.environment(gateway(rendered));
+        Binder env = GatewayManifestRules.environment(GatewayManifestRules.gateway(rendered));
         assertThat(env.bind("spring.data.redis.cluster.nodes", String[].class).get())
                 .containsExactly("redis-0:6379", "redis-1:6379");
     }
@@ -131,15 +131,6 @@ class HelmChartTest {
                         new Helm(CHART).template().withName("tokengate").withNamespace("tokengate"))
                 .call();
         return KubernetesObjects.read(manifests);
-    }
-
-    private static Container gateway(List<HasMetadata> rendered) {
-        return KubernetesObjects.one(rendered, Deployment.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
     }
 
     private static List<String> kinds(List<HasMetadata> objects) {

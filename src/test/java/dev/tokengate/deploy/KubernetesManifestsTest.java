@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokengate.auth.ClientAddressProperties;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -12,13 +13,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -26,9 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ClassPathResource;
 import org.yaml.snakeyaml.Yaml;
 
@@ -97,15 +94,8 @@ class KubernetesManifestsTest {
         assertThat(namespace.getMetadata().getLabels())
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
 
-        Deployment deployment = KubernetesObjects.one(read("deployment.yaml"), Deployment.class);
         List<Secret> secrets = KubernetesObjects.all(read("secrets-example.yaml"), Secret.class);
-        for (EnvVar variable : deployment
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getEnv()) {
+        for (EnvVar variable : gateway().getEnv()) {
             if (variable.getValueFrom() != null) {
                 SecretKeySelector reference = variable.getValueFrom().getSecretKeyRef();
                 assertThat(secrets).as(variable.getName()).anySatisfy(secret -> {
@@ -168,20 +158,7 @@ class KubernetesManifestsTest {
 
     @Test
     void deploymentEnvironmentBindsToTheIntendedProperties() throws IOException {
-        Deployment deployment = KubernetesObjects.one(read("deployment.yaml"), Deployment.class);
-        Map<String, Object> env = new HashMap<>();
-        for (EnvVar variable : deployment
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getEnv()) {
-            env.put(variable.getName(), variable.getValue() != null ? variable.getValue() : "from-secret");
-        }
-        MutablePropertySources sources = new MutablePropertySources();
-        sources.addFirst(new SystemEnvironmentPropertySource("env", env));
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources));
+        Binder binder = GatewayManifestRules.environment(gateway());
 
         assertThat(binder.bind("management.server.address", String.class).get()).isEqualTo("0.0.0.0");
         assertThat(binder.bind("spring.config.additional-location", String.class)
@@ -222,6 +199,10 @@ class KubernetesManifestsTest {
         assertThat(binder.bind("server.shutdown", String.class).get()).isEqualTo("graceful");
         return binder.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .get();
+    }
+
+    private static Container gateway() throws IOException {
+        return GatewayManifestRules.gateway(read("deployment.yaml"));
     }
 
     private static List<HasMetadata> read(String file) throws IOException {

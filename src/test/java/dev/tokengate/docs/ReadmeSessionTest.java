@@ -35,14 +35,17 @@ class ReadmeSessionTest {
     private static final Pattern EXPECTATION = Pattern.compile("\\s+# → (.+)$");
     private static final Pattern HEREDOC = Pattern.compile("<<'?(\\w+)'?\\s*$");
 
+    private static TestRedis redis;
     private static GatewayInstance gateway;
 
+    /** A Redis of its own, empty as the dev run's: the session's report walks every token key there is. */
     @BeforeAll
     static void startLikeTheDevRun() {
+        redis = TestRedis.startNew();
         gateway = GatewayInstance.startWithProfiles(
                 List.of("test", "demo"),
-                "spring.data.redis.host=" + TestRedis.shared().host(),
-                "spring.data.redis.port=" + TestRedis.shared().port(),
+                "spring.data.redis.host=" + redis.host(),
+                "spring.data.redis.port=" + redis.port(),
                 "demo.upstream.url=" + RecordingUpstream.shared().url(),
                 "tokengate.admin.token-sha256=" + TokenHashing.sha256Hex("tokengate-demo-admin"));
     }
@@ -50,6 +53,7 @@ class ReadmeSessionTest {
     @AfterAll
     static void stop() {
         gateway.close();
+        redis.stop();
     }
 
     @Test
@@ -122,9 +126,7 @@ class ReadmeSessionTest {
     private String forThisGateway(String text) {
         return text.replace("localhost:8080", "localhost:" + gateway.port())
                 .replace("localhost:8081", "localhost:" + gateway.managementPort())
-                .replace(
-                        "redis-cli -p 16379",
-                        "redis-cli -p " + TestRedis.shared().port());
+                .replace("redis-cli -p 16379", "redis-cli -p " + redis.port());
     }
 
     /** The block with each command that carries a {@code # →} comment wrapped in {@code __expect}. */

@@ -86,16 +86,17 @@ if [ -x "$JDK25" ]; then
       start_gateway_jar "$WORK/extracted/tokengate.jar" "$PORT" "$((PORT + 2))"
     wrk_run "$LOAD_SECONDS" "http://127.0.0.1:$PORT/api/x" "$WORK/valid.txt" >"$WORK/wrk-tokens.txt"
     wrk_run "$LOAD_SECONDS" "http://127.0.0.1:$PORT/public/x" "" body 16 >"$WORK/wrk-body.txt"
-    metric() { # name [tag]: MB, summed over the metric's series
-      curl -s "http://127.0.0.1:$((PORT + 2))/actuator/prometheus" | awk -v name="$1" -v tag="${2:-}" \
-        'index($0, name "{") == 1 && index($0, tag) { sum += $NF } END { printf "%.0f", sum / 1048576 }'
+    curl -s "http://127.0.0.1:$((PORT + 2))/actuator/prometheus" >"$WORK/after-load.prom"
+    metric() { # name [tag]: MB, summed over the metric's series in the scrape after the load
+      awk -v name="$1" -v tag="${2:-}" 'index($0, name "{") == 1 && index($0, tag) { sum += $NF }
+        END { printf "%.0f", sum / 1048576 }' "$WORK/after-load.prom"
     }
     MEMORY="memory with container settings + AOT cache, after ${LOAD_SECONDS}s of tokens and ${LOAD_SECONDS}s of 1 MB POSTs:"
     MEMORY+=" peak RSS $(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$GATEWAY_PID/status") MB,"
     MEMORY+=" heap used $(metric jvm_memory_used_bytes 'area="heap"') MB, committed $(metric jvm_memory_committed_bytes 'area="heap"') MB of $(metric jvm_memory_max_bytes 'area="heap"') MB,"
     MEMORY+=" non-heap $(metric jvm_memory_committed_bytes 'area="nonheap"') MB committed,"
     MEMORY+=" direct buffers $(metric jvm_buffer_memory_used_bytes 'id="direct"') MB,"
-    MEMORY+=" threads $(curl -s "http://127.0.0.1:$((PORT + 2))/actuator/prometheus" | awk '/^jvm_threads_live_threads/ { print $NF }')"
+    MEMORY+=" threads $(awk '/^jvm_threads_live_threads/ { print $NF }' "$WORK/after-load.prom")"
     stop_gateway
   fi
 fi

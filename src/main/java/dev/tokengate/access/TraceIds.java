@@ -1,6 +1,7 @@
 package dev.tokengate.access;
 
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.handler.TracingObservationHandler.TracingContext;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
@@ -16,7 +17,7 @@ final class TraceIds {
                 .map(context -> context.<TracingContext>get(TracingContext.class))
                 .map(TracingContext::getSpan)
                 .map(Span::context)
-                .map(context -> context.traceId())
+                .map(TraceContext::traceId)
                 .orElse(null);
     }
 }

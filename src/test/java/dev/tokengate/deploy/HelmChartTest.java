@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -138,13 +137,9 @@ class HelmChartTest {
     }
 
     private static List<String> plainKindsWithoutTheNamespace() throws IOException {
-        Path directory = Path.of("deploy/kubernetes");
-        Map<String, Object> kustomization = new Yaml().load(Files.readString(directory.resolve("kustomization.yaml")));
-        List<HasMetadata> applied = new ArrayList<>();
-        for (Object resource : (List<?>) kustomization.get("resources")) {
-            applied.addAll(KubernetesObjects.read(Files.readString(directory.resolve((String) resource))));
-        }
-        return kinds(applied).stream().filter(kind -> !kind.equals("Namespace")).toList();
+        return kinds(KubernetesManifestsTest.applied()).stream()
+                .filter(kind -> !kind.equals("Namespace"))
+                .toList();
     }
 
     private static String appVersion() throws IOException {

@@ -76,10 +76,7 @@ class KubernetesManifestsTest {
 
     @Test
     void appliedObjectsAreProductionReady() throws IOException {
-        List<HasMetadata> applied = new ArrayList<>();
-        for (String resource : KubernetesManifestsTest.<String>list(kustomization(), "resources")) {
-            applied.addAll(read(resource));
-        }
+        List<HasMetadata> applied = applied();
 
         GatewayManifestRules.assertProductionReady(applied, shutdownTimeout());
 
@@ -199,6 +196,15 @@ class KubernetesManifestsTest {
         assertThat(binder.bind("server.shutdown", String.class).get()).isEqualTo("graceful");
         return binder.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .get();
+    }
+
+    /** What {@code kubectl apply -k deploy/kubernetes} applies: the kustomization's resources. */
+    static List<HasMetadata> applied() throws IOException {
+        List<HasMetadata> applied = new ArrayList<>();
+        for (String resource : KubernetesManifestsTest.<String>list(kustomization(), "resources")) {
+            applied.addAll(read(resource));
+        }
+        return applied;
     }
 
     private static Container gateway() throws IOException {

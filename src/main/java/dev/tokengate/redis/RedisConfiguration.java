@@ -14,6 +14,7 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /** The Redis connection every part of the gateway shares, how Lettuce behaves on it, and what health reports of it. */
 @Configuration(proxyBeanMethods = false)
@@ -97,8 +98,8 @@ class RedisConfiguration {
     }
 
     @Bean
-    ClientResourcesBuilderCustomizer runOnReactorNettyEventLoops() {
-        return resources -> resources.eventLoopGroupProvider(new ReactorNettyEventLoops());
+    ClientResourcesBuilderCustomizer runOnReactorNettyEventLoops(ReactorResourceFactory httpResources) {
+        return resources -> resources.eventLoopGroupProvider(new ReactorNettyEventLoops(httpResources));
     }
 
     @Bean

@@ -6,7 +6,6 @@ import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -94,8 +93,11 @@ public final class GatewayInstance implements AutoCloseable {
     /**
      * Event loops of its own: by default every context shares Reactor Netty's global ones and disposes them when it
      * closes, which would take the servers of the test's own gateway down with this one.
+     *
+     * <p>Not a {@code @Configuration}: it lies in the package the application scans, and would then give every test
+     * context, the dev run and {@link GatewayProcess} loops of their own as well, where production serves HTTP and
+     * Redis on Reactor Netty's global loops. It is registered by name where it is wanted.
      */
-    @Configuration(proxyBeanMethods = false)
     static class OwnReactorResources {
 
         @Bean

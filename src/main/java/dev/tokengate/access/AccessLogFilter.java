@@ -23,7 +23,8 @@ import reactor.core.publisher.SignalType;
  * request_id=4bf92f3577b34da6a3ce929d0e0e4736 method=GET path=/orders/1 route=orders user=alice status=200 duration_ms=3.1
  * </pre>
  *
- * <p>With tracing on, {@code trace_id} follows the request id.
+ * <p>With tracing on, {@code trace_id} follows the request id. A request sent to the upstream a second time ({@code
+ * UpstreamRetryFilter}) ends with {@code retried=true}.
  *
  * <p>The path is logged without its query, which may carry secrets; tokens, and their hashes, are never logged.
  */
@@ -39,6 +40,12 @@ public class AccessLogFilter implements WebFilter, Ordered {
 
     /** The id logged as the route of a request that no route handles, such as an authorization request's policy. */
     public static final String ROUTE_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".routeId";
+
+    /**
+     * Set on requests sent to the upstream a second time, after it closed or reset the first connection before
+     * answering; logged as {@code retried=true}.
+     */
+    public static final String RETRIED_ATTRIBUTE = AccessLogFilter.class.getName() + ".retried";
 
     /** Set on requests that are answered but not logged: probes and scrapes on the management port. */
     public static final String UNLOGGED_ATTRIBUTE = AccessLogFilter.class.getName() + ".unlogged";
@@ -91,13 +98,16 @@ public class AccessLogFilter implements WebFilter, Ordered {
         if (traceId != null) {
             event = event.addKeyValue("trace_id", traceId);
         }
-        event.addKeyValue("method", method)
+        event = event.addKeyValue("method", method)
                 .addKeyValue("path", path)
                 .addKeyValue("route", route != null ? route.getId() : routeId(exchange))
                 .addKeyValue("user", user != null ? user : "-")
                 .addKeyValue("status", status)
-                .addKeyValue("duration_ms", tenthsOfMillis / 10.0)
-                .log(method + " " + path + " " + status);
+                .addKeyValue("duration_ms", tenthsOfMillis / 10.0);
+        if (exchange.getAttribute(RETRIED_ATTRIBUTE) != null) {
+            event = event.addKeyValue("retried", true);
+        }
+        event.log(method + " " + path + " " + status);
     }
 
     private static String routeId(ServerWebExchange exchange) {

@@ -14,6 +14,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 /**
  * Turns every error that reaches the web layer into problem+json: a request that matches no route, an upstream that
@@ -80,8 +81,9 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
                 || NestedExceptionUtils.getMostSpecificCause(error) instanceof RedisException) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
-        // Refused, reset or closed by the upstream before its response began.
-        if (NestedExceptionUtils.getMostSpecificCause(error) instanceof IOException) {
+        // Refused, reset or closed by the upstream before its response began, or closed before the request was sent.
+        if (NestedExceptionUtils.getMostSpecificCause(error) instanceof IOException
+                || error instanceof AbortedException) {
             return HttpStatus.BAD_GATEWAY;
         }
         return HttpStatus.INTERNAL_SERVER_ERROR;

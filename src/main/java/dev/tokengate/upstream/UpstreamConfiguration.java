@@ -2,8 +2,15 @@ package dev.tokengate.upstream;
 
 import dev.tokengate.auth.AuthProperties;
 import dev.tokengate.auth.ClientAddresses;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 
 @Configuration(proxyBeanMethods = false)
 class UpstreamConfiguration {
@@ -11,5 +18,33 @@ class UpstreamConfiguration {
     @Bean
     UpstreamHeadersFilter upstreamHeadersFilter(AuthProperties properties, ClientAddresses clientAddresses) {
         return new UpstreamHeadersFilter(properties.userHeader(), properties.scopesHeader(), clientAddresses);
+    }
+
+    @Bean
+    UpstreamMetrics upstreamMetrics(MeterRegistry registry) {
+        return new UpstreamMetrics(registry);
+    }
+
+    /** Takes the place of Spring Cloud Gateway's own factory, which backs off when another exists. */
+    @Bean
+    UpstreamHttpClientFactory upstreamHttpClientFactory(
+            HttpClientProperties properties,
+            ServerProperties serverProperties,
+            HttpClientSslConfigurer sslConfigurer,
+            List<HttpClientCustomizer> customizers,
+            ReactorResourceFactory resources,
+            UpstreamMetrics metrics) {
+        return new UpstreamHttpClientFactory(
+                properties, serverProperties, sslConfigurer, customizers, resources, metrics);
+    }
+
+    @Bean
+    EventLoopAffinityFilter eventLoopAffinityFilter() {
+        return new EventLoopAffinityFilter();
+    }
+
+    @Bean
+    UpstreamRetryFilter upstreamRetryFilter(UpstreamProperties properties, UpstreamMetrics metrics) {
+        return new UpstreamRetryFilter(properties.retryUnanswered(), metrics);
     }
 }

@@ -53,6 +53,7 @@ public final class GatewayInstance implements AutoCloseable {
                 "--test.upstream.url=" + RecordingUpstream.shared().url(),
                 "--test.upstream.ws-url=" + RecordingUpstream.shared().url().replace("http:", "ws:"),
                 "--test.misbehaving.url=" + MisbehavingUpstream.shared().url(),
+                "--test.kept-alive.url=" + KeepAliveUpstream.shared().url(),
                 "--test.unreachable.url=http://" + TestRedis.HOST + ":" + FreePort.find()));
         for (String property : properties) {
             args.add("--" + property);

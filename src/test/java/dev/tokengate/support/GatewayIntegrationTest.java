@@ -42,6 +42,7 @@ public abstract class GatewayIntegrationTest {
         registry.add("test.upstream.url", upstream::url);
         registry.add("test.upstream.ws-url", () -> upstream.url().replace("http:", "ws:"));
         registry.add("test.misbehaving.url", () -> MisbehavingUpstream.shared().url());
+        registry.add("test.kept-alive.url", () -> KeepAliveUpstream.shared().url());
         registry.add("test.unreachable.url", () -> "http://" + TestRedis.HOST + ":" + FreePort.find());
     }
 

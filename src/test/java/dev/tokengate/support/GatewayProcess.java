@@ -32,9 +32,16 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts a gateway with {@code --name=value} arguments added to the test ones; returns once it has started. */
     public static GatewayProcess start(String... arguments) {
+        return start(List.of(), arguments);
+    }
+
+    /** As {@link #start(String...)}, with options for its JVM. */
+    public static GatewayProcess start(List<String> jvmOptions, String... arguments) {
         int port = FreePort.find();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 TokengateApplication.class.getName(),
@@ -43,6 +50,7 @@ public final class GatewayProcess implements AutoCloseable {
                 "--test.upstream.url=" + RecordingUpstream.shared().url(),
                 "--test.upstream.ws-url=" + RecordingUpstream.shared().url().replace("http:", "ws:"),
                 "--test.misbehaving.url=" + MisbehavingUpstream.shared().url(),
+                "--test.kept-alive.url=" + KeepAliveUpstream.shared().url(),
                 "--test.unreachable.url=http://" + TestRedis.HOST + ":" + FreePort.find()));
         command.addAll(List.of(arguments));
         try {

@@ -63,6 +63,7 @@ round() { # pid port path tokens-file: prints gateway CPU µs per request
 
 median() { tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+BAD_BEFORE=$(bad_gateway_lines)
 echo "| scenario | A rounds (µs/req) | B rounds (µs/req) | A median | B median | B / A |"
 echo "|---|---|---|---|---|---|"
 for scenario in "public route|/public/x|" "token check, near cache|/api/x|$WORK/valid.txt" "no token (401)|/api/x|"; do
@@ -82,5 +83,10 @@ for scenario in "public route|/public/x|" "token check, near cache|/api/x|$WORK/
   mb=$(echo "${b[*]}" | median)
   echo "| $name | ${a[*]} | ${b[*]} | $ma | $mb | $(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.2f", b / a }') |"
 done
+BAD=$(($(bad_gateway_lines) - BAD_BEFORE))
 echo
-echo "A: $JAR_A; B: $JAR_B${BENCH_JAVA_B:+ on $BENCH_JAVA_B}${BENCH_GATEWAY_ARGS_B:+ with $BENCH_GATEWAY_ARGS_B}; $ROUNDS rounds of ${SECONDS_PER_ROUND}s per scenario, wrk $THREADS threads, $CONNECTIONS connections${BENCH_GATEWAY_ARGS:+; both gateways with $BENCH_GATEWAY_ARGS}; $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "A: $JAR_A; B: $JAR_B${BENCH_JAVA_B:+ on $BENCH_JAVA_B}${BENCH_GATEWAY_ARGS_B:+ with $BENCH_GATEWAY_ARGS_B}; $ROUNDS rounds of ${SECONDS_PER_ROUND}s per scenario, wrk $THREADS threads, $CONNECTIONS connections${BENCH_GATEWAY_ARGS:+; both gateways with $BENCH_GATEWAY_ARGS}; $(nproc) cores, $(java -version 2>&1 | head -1); 502s (a lost upstream connection, in either gateway's log): $BAD"
+if [ "$BAD" -gt 0 ]; then
+  log "$BAD requests lost their upstream connection: the comparison fails"
+  exit 1
+fi

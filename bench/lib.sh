@@ -189,6 +189,27 @@ stop_gateway() { # the one started last
   GATEWAY_PID=
 }
 
+# Requests a gateway could not pass on because it lost the upstream connection, in every gateway's log so far:
+# tokengate's access log lines with status=502, stock Spring Cloud Gateway's "Server Error for HTTP" lines (it answers
+# those 500), nginx's upstream errors. The bench's upstream (nginx answering 200, never restarted) closes no
+# connection under a request, so each one is the gateway's own defect.
+bad_gateway_lines() {
+  local total=0 file
+  for file in "$WORK"/jar-*.log; do
+    [ -f "$file" ] || continue
+    if grep -q -m1 tokengate "$file"; then
+      total=$((total + $(grep -c 'status=502' "$file" || true)))
+    else
+      total=$((total + $(grep -c 'Server Error for HTTP' "$file" || true)))
+    fi
+  done
+  for file in "$WORK"/nginx*/error.log; do
+    [ -f "$file" ] || continue
+    total=$((total + $(grep -c -E 'while (reading response header from|sending request to) upstream' "$file" || true)))
+  done
+  echo "$total"
+}
+
 cpu_ticks() { [ -n "$1" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" || echo 0; }
 # Processes and their children (nginx's workers): user + system ticks of all; "pid1 pid2" counts both trees.
 tree_ticks() {

@@ -98,11 +98,13 @@ cache_entries() { curl -s "http://127.0.0.1:$1/actuator/prometheus" | awk '/^tok
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 # Per row, one value per round, space-separated
-declare -A CPU RPS P50 P99 NON2XX CMDS GATEWAY_CPU
+declare -A CPU RPS P50 P99 NON2XX CMDS GATEWAY_CPU BAD_GATEWAY
 
 measure() { # row definition
   local id name url tokens expect2xx pid count_redis mode connections
   IFS='|' read -r id name url tokens expect2xx pid count_redis mode connections <<<"$1"
+  local bad_before
+  bad_before=$(bad_gateway_lines)
   wrk_run "$WARMUP_SECONDS" "$url" "$tokens" "$mode" "$connections" >/dev/null
   local calls_before ticks_before out ticks_after calls_after requests gateway_ticks_before gateway_ticks_after
   calls_before=$( [ "$count_redis" = yes ] && redis_calls || echo 0)
@@ -124,6 +126,7 @@ measure() { # row definition
   non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
   NON2XX[$id]+="${non2xx:-0} "
   [ "$count_redis" = yes ] && CMDS[$id]+="$(awk -v c=$((calls_after - calls_before)) -v r="$requests" 'BEGIN { printf "%.3f", c / r }') "
+  BAD_GATEWAY[$id]+="$(($(bad_gateway_lines) - bad_before)) "
   return 0
 }
 
@@ -276,13 +279,16 @@ for pid in "$STOCK_PID" "$CACHED_PID" "$UNCACHED_PID" "$ROUTES_PID" "$ROUTES100_
 done
 STARTUP_LINE=$(BENCH_LOAD_SECONDS=0 bash bench/startup.sh "$GATEWAY_JAR")
 
-TABLE="| # | scenario | req/s | CPU µs/req | CPU per round | p50 ms | p99 ms | non-2xx | CPU × stock SCG public | Redis cmds/req |
-|---|---|---|---|---|---|---|---|---|---|"
+TABLE="| # | scenario | req/s | CPU µs/req | CPU per round | p50 ms | p99 ms | non-2xx | 502s | CPU × stock SCG public | Redis cmds/req |
+|---|---|---|---|---|---|---|---|---|---|---|"
+BAD_GATEWAY_TOTAL=0
 for definition in "${ROW_DEFS[@]}"; do
   IFS='|' read -r id name _ _ expect2xx _ _ _ <<<"$definition"
   non2xx=$(median "${NON2XX[$id]}")
   [ "$expect2xx" = yes ] || non2xx="(all expected)"
-  TABLE+=$'\n'"| $id | $name | $(median "${RPS[$id]}") | $(median "${CPU[$id]}") | ${CPU[$id]% } | $(median "${P50[$id]}") | $(median "${P99[$id]}") | $non2xx | $(ratios "${CPU[$id]}" "${CPU[6]}" | sed 's/.*→ //') | $(median "${CMDS[$id]:-}") |"
+  bad=$(tr ' ' '\n' <<<"${BAD_GATEWAY[$id]}" | awk '{ s += $1 } END { print s + 0 }')
+  BAD_GATEWAY_TOTAL=$((BAD_GATEWAY_TOTAL + bad))
+  TABLE+=$'\n'"| $id | $name | $(median "${RPS[$id]}") | $(median "${CPU[$id]}") | ${CPU[$id]% } | $(median "${P50[$id]}") | $(median "${P99[$id]}") | $non2xx | $bad | $(ratios "${CPU[$id]}" "${CPU[6]}" | sed 's/.*→ //') | $(median "${CMDS[$id]:-}") |"
 done
 
 goal() { # text a b bound (at most / at least)
@@ -327,6 +333,7 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
   echo "- machine: $(nproc) cores, $CPU_MODEL, $JDK (JDK 25 rows: $("$JDK25" -version 2>&1 | head -1 || echo none))"
   echo "- load: wrk $THREADS threads, $CONNECTIONS connections; $ROUNDS interleaved rounds, each row ${SECONDS_PER_ROW}s per round after ${WARMUP_SECONDS}s of discarded warm-up (and ${JVM_WARMUP_SECONDS}s of mixed traffic after each JVM start); $TOKENS seeded tokens, one picked at random per request"
   echo "- req/s, CPU, p50, p99: medians of the rounds; CPU µs/req counts the measured gateway's process (nginx: master and workers) only"
+  echo "- 502s: requests a gateway lost its upstream connection under, from the gateways' logs, all rounds; the upstream never causes one, so the run fails on any"
   echo "- real nginx + tokengate authz (deploy/examples/nginx/check.sh): ${NGINX_CHECK:-not run}"
   echo "- revocation, time from Redis confirming DEL to the gateway's first 401 (idle gateway, near cache on): $REVOCATION"
   echo "- tokengate heap used after the run: ${HEAP_CACHED:-?} (near cache), ${HEAP_UNCACHED:-?} (no cache); JVM options: ${GATEWAY_JAVA_OPTS:-none beyond the defaults} (container rows: $CONTAINER_JAVA_OPTS)"
@@ -337,6 +344,10 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
   echo "- every process (wrk, nginx, Redis, all gateways, idle ones included) shares the machine over loopback"
 } >"$RESULT"
 cat "$RESULT"
+if [ "$BAD_GATEWAY_TOTAL" -gt 0 ]; then
+  log "$BAD_GATEWAY_TOTAL requests lost their upstream connection (502s column): the run fails, the README is left alone"
+  exit 1
+fi
 
 # The README's Performance section shows the latest table of the checked-out build.
 [ -z "${BENCH_JAR:-}" ] && python3 - "$RESULT" <<'PY' 2>/dev/null || log "README not updated (another jar, or python3 missing)"

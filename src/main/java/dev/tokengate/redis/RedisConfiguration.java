@@ -14,7 +14,6 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.http.client.ReactorResourceFactory;
 
 /** The Redis connection every part of the gateway shares, how Lettuce behaves on it, and what health reports of it. */
 @Configuration(proxyBeanMethods = false)
@@ -95,11 +94,6 @@ class RedisConfiguration {
     @Bean
     LettuceClientConfigurationBuilderCustomizer commandTimeoutFromRedisTimeout(RedisUseProperties properties) {
         return builder -> builder.commandTimeout(properties.redisTimeout());
-    }
-
-    @Bean
-    ClientResourcesBuilderCustomizer runOnReactorNettyEventLoops(ReactorResourceFactory httpResources) {
-        return resources -> resources.eventLoopGroupProvider(new ReactorNettyEventLoops(httpResources));
     }
 
     @Bean

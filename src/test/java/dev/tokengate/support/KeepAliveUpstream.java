@@ -47,7 +47,7 @@ public final class KeepAliveUpstream implements AutoCloseable {
      * How long an upstream with an idle timeout takes to close a connection once the timeout has passed: a request
      * that arrives meanwhile crosses the close, as one does that an upstream closing at the same moment never reads.
      */
-    private static final Duration CLOSING = Duration.ofMillis(200);
+    private static final Duration CLOSING = Duration.ofMillis(500);
 
     private final Duration headToBody;
     private final Duration idleTimeout;

@@ -115,7 +115,7 @@ class UpstreamIdleConnectionsIntegrationTest extends GatewayIntegrationTest {
     private static void leaveAConnectionIdleForASecond(HttpClient http, GatewayInstance gateway) throws Exception {
         assertThat(send(http, gateway, "GET", "/closing/warm-up/" + UUID.randomUUID()))
                 .isEqualTo(200);
-        Thread.sleep(1_050);
+        Thread.sleep(1_100);
     }
 
     private static String pathOf(ConnectionEnd end) {

@@ -34,10 +34,14 @@ class NearCacheIntegrationTest extends GatewayIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(tracker::isTracking);
     }
 
+    /**
+     * Warmed by {@link NearCacheProbe#untilCached}, not by one request: the first lookup may race the invalidation
+     * that the token's creation sent and then rightly not be kept (a clean-clone CI run saw one such second lookup).
+     */
     @Test
-    void hotTokenCostsNoRedisCommandAfterItsFirstLookup() {
-        String token = tokens.issue("alice", "orders:read");
-        bearer("/orders/1", token).expectStatus().isOk();
+    void hotTokenCostsNoRedisCommandOnceCached() {
+        String token = cachedToken("orders:read");
+        upstream.clear();
         long commandsBefore = tokens.commandCalls(LOOKUP_COMMANDS);
         double hitsBefore = lookups("hit");
 
@@ -47,7 +51,7 @@ class NearCacheIntegrationTest extends GatewayIntegrationTest {
 
         assertThat(tokens.commandCalls(LOOKUP_COMMANDS)).isEqualTo(commandsBefore);
         assertThat(lookups("hit") - hitsBefore).isGreaterThanOrEqualTo(100);
-        assertThat(upstream.requestCount()).isEqualTo(101);
+        assertThat(upstream.requestCount()).isEqualTo(100);
         assertThat(upstream.lastRequest().header("X-User-Id")).isEqualTo("alice");
     }
 

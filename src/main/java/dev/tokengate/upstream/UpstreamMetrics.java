@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What happens to upstream connections, for Micrometer: {@code tokengate.upstream.retries} by route (requests sent
- * again on another connection after the upstream closed or reset theirs before answering, {@link UpstreamRetryFilter})
+ * again on a new connection after the upstream closed or reset theirs before answering, {@link UpstreamRetryFilter})
  * and {@code tokengate.upstream.evictions} by reason (idle: pooled connections closed by the gateway after {@code
  * max-idle-time} unused, before an upstream's keep-alive timeout closes them under a request), exported to
  * Prometheus as {@code tokengate_upstream_retries_total} and {@code tokengate_upstream_evictions_total}.

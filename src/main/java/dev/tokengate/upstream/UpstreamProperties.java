@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Requests to upstreams. Their connection pool is Spring Cloud Gateway's, set under {@code
  * spring.cloud.gateway.server.webflux.httpclient.pool}; tokengate keeps one such pool per event loop.
  *
- * @param retryUnanswered Send a request that is safe to repeat (GET, HEAD or OPTIONS, without a body) once more, on
- *     another connection, when the upstream closed or reset the connection it went out on before any byte of an
+ * @param retryUnanswered Send a request that is safe to repeat (GET, HEAD or OPTIONS, without a body) once more, on a
+ *     new connection, when the upstream closed or reset the connection it went out on before any byte of an
  *     answer came back.
  */
 @ConfigurationProperties(UpstreamProperties.PREFIX)

@@ -28,4 +28,12 @@ public final class PrometheusScrape {
                 .filter(line -> !line.isBlank() && !line.startsWith("#"))
                 .toList();
     }
+
+    /** The sum of the values of every series of {@code meter} that has {@code label}, such as {@code route="x"}. */
+    public static double sum(WebTestClient management, String meter, String label) {
+        return series(management).stream()
+                .filter(series -> series.startsWith(meter + "{") && series.contains(label))
+                .mapToDouble(series -> Double.parseDouble(series.substring(series.lastIndexOf(' ') + 1)))
+                .sum();
+    }
 }

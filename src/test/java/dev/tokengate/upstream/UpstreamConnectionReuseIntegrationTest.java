@@ -39,8 +39,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A client that goes away must never cost another request its upstream connection (issue 27). Clients that leave before
- * their answer, first in a burst and then, one after another, each at the moment its answer arrives, alongside the
- * issue's load (20 clients sending 100 requests each, a connection of their own per request, 60 % with a valid
+ * their answer, first in a burst, then four in each of 300 rounds, each at the moment its answer arrives, while the
+ * issue's load sends a round of requests (20 clients, a connection of their own per request, 60 % with a valid
  * token), against an upstream that keeps its connections alive and records how each of them ended.
  *
  * <p>The gateway runs on two event loops, as many as the machine has cores, and its pool hands out the connection
@@ -48,6 +48,20 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * one taken: a late close of it then hits another request in most runs rather than in a few.
  */
 class UpstreamConnectionReuseIntegrationTest {
+
+    private static final int LOAD_CLIENTS = 20;
+    private static final int ROUNDS = 300;
+    /** Threads that send the burst. */
+    private static final int BURST_CLIENTS = 4;
+
+    private static final int LEAVING_PER_ROUND = 4;
+    private static final int BURST = 300;
+    /** Longest a client of the burst waits before it leaves: about as long as an answer takes. */
+    private static final int LEAVE_WITHIN_MICROS = 8_000;
+
+    private static final Pattern GATEWAY_ERRORS =
+            Pattern.compile("spring_cloud_gateway_requests_seconds_count\\{.*httpStatusCode=\"(5\\d\\d)\".*"
+                    + "routeId=\"kept-alive\".*} (\\S+)");
 
     private static GatewayProcess gateway;
     private static int port;
@@ -73,18 +87,6 @@ class UpstreamConnectionReuseIntegrationTest {
         tokens.close();
         gateway.close();
     }
-
-    private static final int LOAD_CLIENTS = 20;
-    private static final int ROUNDS = 300;
-    private static final int LEAVING_CLIENTS = 4;
-    private static final int LEAVING_PER_ROUND = 4;
-    private static final int BURST = 300;
-    /** Longest a client of the burst waits before it leaves: about as long as an answer takes. */
-    private static final int LEAVE_WITHIN_MICROS = 8_000;
-
-    private static final Pattern GATEWAY_ERRORS =
-            Pattern.compile("spring_cloud_gateway_requests_seconds_count\\{.*httpStatusCode=\"(5\\d\\d)\".*"
-                    + "routeId=\"kept-alive\".*} (\\S+)");
 
     private final KeepAliveUpstream upstream = KeepAliveUpstream.shared();
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
@@ -118,9 +120,9 @@ class UpstreamConnectionReuseIntegrationTest {
     }
 
     /**
-     * One request from each of the load's clients, sent at the moment a client that is waiting for its own answer
-     * leaves, as the upstream sends that answer's body: the gateway learns that this client is gone while it reads the
-     * end of its answer, after which the upstream connection goes back to the pool and the load's requests take it.
+     * One request from each of the load's clients, sent at the moment clients that are waiting for their own answers
+     * leave, as the upstream sends those answers' bodies: the gateway learns that they are gone while it reads the end
+     * of their answers, after which their upstream connections go back to the pool and the load's requests take them.
      */
     private void loadRoundAsAClientLeaves(ExecutorService clients, int round, String valid) throws Exception {
         List<Socket> leaving = new ArrayList<>();
@@ -173,7 +175,7 @@ class UpstreamConnectionReuseIntegrationTest {
     private void burstOfClientsThatLeave(ExecutorService clients, String token) throws Exception {
         AtomicInteger left = new AtomicInteger();
         List<Future<?>> burst = new ArrayList<>();
-        for (int i = 0; i < LEAVING_CLIENTS; i++) {
+        for (int i = 0; i < BURST_CLIENTS; i++) {
             burst.add(clients.submit(() -> {
                 for (int n; (n = left.incrementAndGet()) <= BURST; ) {
                     leaveWithin("/kept-alive/early/" + n, token);

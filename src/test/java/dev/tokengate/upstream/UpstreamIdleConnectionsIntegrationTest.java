@@ -123,10 +123,6 @@ class UpstreamIdleConnectionsIntegrationTest extends GatewayIntegrationTest {
     }
 
     private static double idleEvictions(WebTestClient management) {
-        return PrometheusScrape.series(management).stream()
-                .filter(series ->
-                        series.startsWith("tokengate_upstream_evictions_total{") && series.contains("reason=\"idle\""))
-                .mapToDouble(series -> Double.parseDouble(series.substring(series.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusScrape.sum(management, "tokengate_upstream_evictions_total", "reason=\"idle\"");
     }
 }

@@ -138,10 +138,6 @@ class UpstreamRetryIntegrationTest extends GatewayIntegrationTest {
     }
 
     private double retries() {
-        return PrometheusScrape.series(management).stream()
-                .filter(series -> series.startsWith("tokengate_upstream_retries_total{")
-                        && series.contains("route=\"kept-alive-public\""))
-                .mapToDouble(series -> Double.parseDouble(series.substring(series.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusScrape.sum(management, "tokengate_upstream_retries_total", "route=\"kept-alive-public\"");
     }
 }

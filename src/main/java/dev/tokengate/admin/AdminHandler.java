@@ -4,6 +4,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.tokengate.audit.AuditEntry;
 import dev.tokengate.audit.AuditFilter;
 import dev.tokengate.audit.AuditTrail;
@@ -109,7 +110,7 @@ final class AdminHandler {
                 .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.label(), issue.ttl()))
                 .doOnNext(issued -> AuditFilter.target(
                         request.exchange(), "user:" + issued.user() + " " + AuditFilter.token(issued.hash())))
-                .flatMap(issued -> json(HttpStatus.CREATED, issued));
+                .flatMap(issued -> json(HttpStatus.CREATED, IssuedAnswer.of(issued)));
     }
 
     Mono<ServerResponse> revoke(ServerRequest request) {
@@ -338,31 +339,35 @@ final class AdminHandler {
 
     record IntrospectionRequest(String token) {}
 
-    /** The issue answer for the new token, and when the old one ends. */
-    record RotatedAnswer(
-            String token,
-            String hash,
-            String user,
-            String scopes,
-            String label,
-            Instant expiresAt,
-            TokenAdministration.RotatedToken rotated) {
+    /**
+     * The answer to an issue: the raw token, shown this once, and its {@code id}, which every other call and answer
+     * uses. {@code hash}, the same value, is kept for scripts written before {@code id} was added.
+     */
+    record IssuedAnswer(
+            String token, String id, String hash, String user, String scopes, String label, Instant expiresAt) {
 
-        static RotatedAnswer of(TokenAdministration.Rotation rotation) {
-            TokenAdministration.IssuedToken issued = rotation.issued();
-            return new RotatedAnswer(
+        static IssuedAnswer of(TokenAdministration.IssuedToken issued) {
+            return new IssuedAnswer(
                     issued.token(),
+                    issued.hash(),
                     issued.hash(),
                     issued.user(),
                     issued.scopes(),
                     issued.label(),
-                    issued.expiresAt(),
-                    rotation.rotated());
+                    issued.expiresAt());
         }
 
         @Override
         public String toString() {
-            return "RotatedAnswer[hash=" + hash + ", user=" + user + "]";
+            return "IssuedAnswer[id=" + id + ", user=" + user + "]";
+        }
+    }
+
+    /** The issue answer for the new token, and when the old one ends. */
+    record RotatedAnswer(@JsonUnwrapped IssuedAnswer issued, TokenAdministration.RotatedToken rotated) {
+
+        static RotatedAnswer of(TokenAdministration.Rotation rotation) {
+            return new RotatedAnswer(IssuedAnswer.of(rotation.issued()), rotation.rotated());
         }
     }
 

@@ -33,13 +33,14 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void issuedTokenIsShownOnceWorksAtTheGatewayAndOnlyItsHashIsStored() {
+    void issuedTokenIsShownOnceWithItsIdWorksAtTheGatewayAndOnlyItsHashIsStored() {
         Map<String, Object> issued = issue("{\"user\":\"ivy\",\"scopes\":\"orders:read\",\"ttl\":\"PT1H\"}");
 
         String token = (String) issued.get("token");
-        String hash = (String) issued.get("hash");
+        String hash = (String) issued.get("id");
         assertThat(token).matches("[A-Za-z0-9_-]{43}");
         assertThat(hash).isEqualTo(TokenHashing.sha256Hex(token));
+        assertThat(issued).as("hash, kept for older scripts").containsEntry("hash", hash);
         assertThat(issued)
                 .containsEntry("user", "ivy")
                 .containsEntry("scopes", "orders:read")
@@ -282,6 +283,7 @@ class AdminApiIntegrationTest extends GatewayIntegrationTest {
 
         String newToken = (String) rotated.get("token");
         assertThat(rotated)
+                .containsEntry("id", TokenHashing.sha256Hex(newToken))
                 .containsEntry("hash", TokenHashing.sha256Hex(newToken))
                 .containsEntry("user", user)
                 .containsEntry("scopes", "orders:read")

@@ -16,9 +16,7 @@ class HostileRequestsIntegrationTest extends GatewayIntegrationTest {
 
     @AfterEach
     void nothingReachedTheProtectedRoute() {
-        if (upstream.requestCount() > 0) {
-            assertThat(upstream.lastRequest().uri()).doesNotStartWith("/orders");
-        }
+        assertThat(upstream.requests()).noneMatch(request -> request.uri().startsWith("/orders"));
     }
 
     @Test
@@ -30,19 +28,30 @@ class HostileRequestsIntegrationTest extends GatewayIntegrationTest {
         assertThat(upstream.requestCount()).isZero();
     }
 
+    /**
+     * The smuggled request carries a valid token, so a gateway that split the body into a second request (or framed
+     * the body for its upstream one way and the headers another) would have it answered by the upstream. Reactor
+     * Netty refuses a request with both framings (RFC 9112 section 6.1 allows it) and closes the connection, even a
+     * kept-alive one, after that one answer: nothing reaches the upstream.
+     */
     @Test
     void contentLengthTogetherWithChunkedCannotSmuggleASecondRequest() {
-        String smuggled = "GET /orders/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        String token = tokens.issue("smuggler", "orders:read");
+        String smuggled =
+                "GET /orders/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n";
         String body = "0\r\n\r\n" + smuggled;
-        RawHttpClient.Response response = raw().send(ascii("POST /public/1 HTTP/1.1\r\n"
-                + "Host: 127.0.0.1\r\n"
-                + "Content-Length: " + body.length() + "\r\n"
-                + "Transfer-Encoding: chunked\r\n"
-                + "Connection: close\r\n\r\n"
-                + body));
+        String answers = new String(
+                raw().sendAndReadAll(ascii("POST /public/1 HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\n"
+                        + "Content-Length: " + body.length() + "\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n"
+                        + body)),
+                StandardCharsets.ISO_8859_1);
 
-        assertThat(response.status()).isLessThan(500);
-        assertThat(upstream.requestCount()).isLessThanOrEqualTo(1);
+        assertThat(answers).startsWith("HTTP/1.1 ");
+        assertThat(answers.split("HTTP/1\\.1 ", -1)).as(answers).hasSize(2);
+        assertThat(RawHttpClient.Response.parse(answers).status()).isEqualTo(400);
+        assertThat(upstream.requests()).isEmpty();
     }
 
     @Test

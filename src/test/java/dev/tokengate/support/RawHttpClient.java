@@ -100,7 +100,7 @@ public final class RawHttpClient {
     /** The first response on the connection. */
     public record Response(int status, List<String> headerLines, String body) {
 
-        static Response parse(String raw) {
+        public static Response parse(String raw) {
             int headerEnd = raw.indexOf("\r\n\r\n");
             if (headerEnd < 0) {
                 throw new IllegalStateException("No complete HTTP response: " + raw);

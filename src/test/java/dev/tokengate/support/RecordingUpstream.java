@@ -1,9 +1,12 @@
 package dev.tokengate.support;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.Publisher;
@@ -25,12 +28,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RecordingUpstream {
 
+    /** How many requests since the last {@link #clear()} {@link #requests()} keeps; load tests send far more. */
+    static final int RECORDED_REQUESTS = 1_000;
+
     private static RecordingUpstream shared;
 
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong bodyBytes = new AtomicLong();
     private final AtomicLong firstBodyByteAt = new AtomicLong();
     private final Set<String> requestIds = ConcurrentHashMap.newKeySet();
+    private final Queue<ReceivedRequest> received = new ConcurrentLinkedQueue<>();
     private volatile ReceivedRequest last;
     private final JsonMapper json = JsonMapper.builder().build();
     private final LoopResources loops;
@@ -58,7 +65,9 @@ public final class RecordingUpstream {
                         headers.merge(header.getKey(), header.getValue(), (first, second) -> first + ", " + second));
         ReceivedRequest recorded = new ReceivedRequest(request.method().name(), request.uri(), headers);
         last = recorded;
-        count.incrementAndGet();
+        if (count.incrementAndGet() <= RECORDED_REQUESTS) {
+            received.add(recorded);
+        }
         String requestId = request.requestHeaders().get("X-Request-Id");
         if (requestId != null) {
             requestIds.add(requestId);
@@ -126,6 +135,11 @@ public final class RecordingUpstream {
         return latest;
     }
 
+    /** Every request received since the last {@link #clear()}, in order (the first {@value #RECORDED_REQUESTS}). */
+    public List<ReceivedRequest> requests() {
+        return List.copyOf(received);
+    }
+
     /** The {@code X-Request-Id} of every request that got through since the last {@link #clear()}. */
     public Set<String> requestIds() {
         return Set.copyOf(requestIds);
@@ -136,6 +150,7 @@ public final class RecordingUpstream {
         bodyBytes.set(0);
         firstBodyByteAt.set(0);
         requestIds.clear();
+        received.clear();
         last = null;
     }
 

@@ -92,6 +92,15 @@ public final class HttpTokens {
         return true;
     }
 
+    /** A header name as CGI, WSGI and Rack servers see it: lower case, with {@code -} for {@code _}. */
+    public static String foldedForABackend(String name) {
+        StringBuilder folded = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            folded.append(fold(name.charAt(i)));
+        }
+        return folded.toString();
+    }
+
     private static char fold(char c) {
         return c == '_' ? '-' : Character.toLowerCase(c);
     }

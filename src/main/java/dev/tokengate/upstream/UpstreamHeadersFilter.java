@@ -20,7 +20,9 @@ import org.springframework.web.server.ServerWebExchange;
  * and withholds the client's {@code Authorization} after a token check, unless {@code forward-credentials} is on.
  * Whatever the client sent under those names, in any case or with {@code _} for {@code -} (which CGI, WSGI and Rack
  * servers read as the same variable), is removed first, so each reaches the upstream once, exactly as the gateway
- * set it.
+ * set it. So are {@code _} spellings of {@code X-Forwarded-*} and {@code X-Real-IP*}, which Spring
+ * Cloud Gateway's own forwarding filters, matching only the hyphenated names, let through: a backend would read
+ * {@code X_Forwarded_Host} as the host its links point to.
  *
  * <p>It runs as the last of Spring Cloud Gateway's request header filters (HTTP and WebSocket alike), after {@code
  * RemoveHopByHopHeadersFilter}: a client may nominate headers in {@code Connection} (RFC 9110 section 7.6.1) only to
@@ -99,7 +101,19 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
                 return true;
             }
         }
-        return false;
+        return isForwardingLookAlike(name);
+    }
+
+    /**
+     * The hyphenated names are Spring Cloud Gateway's to remove or write ({@code RemoveXForwardedHeadersFilter} and
+     * {@code RemoveForwardedHeadersFilter} by default, its own values with its {@code trusted-proxies} set).
+     */
+    private static boolean isForwardingLookAlike(String name) {
+        if (name.indexOf('_') < 0) {
+            return false;
+        }
+        String folded = HttpTokens.foldedForABackend(name);
+        return folded.startsWith("x-forwarded-") || folded.startsWith("x-real-ip");
     }
 
     @Override

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.RecordingUpstream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -102,6 +104,54 @@ class GatewayOwnedHeadersIntegrationTest extends GatewayIntegrationTest {
         assertThat(received.hasHeader("Forwarded")).isFalse();
     }
 
+    /**
+     * Spring Cloud Gateway removes a client's {@code X-Forwarded-*} and {@code Forwarded}, but only under their
+     * hyphenated names; CGI, WSGI and Rack backends read {@code X_Forwarded_Host} as {@code HTTP_X_FORWARDED_HOST}, the
+     * host their password-reset links point to.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "X_Forwarded_Host: evil.example",
+                "x_forwarded_proto: evil",
+                "X_FORWARDED_PORT: 6666",
+                "X_Forwarded_Prefix: /evil",
+                "X-Forwarded_Server: evil.example",
+                "x-FORWARDED-host: evil.example",
+                "X-Forwarded-Proto: evil",
+                "Forwarded: host=evil.example;proto=evil",
+                "FORWARDED: for=6.6.6.6",
+                "X_Real_IP: 6.6.6.6",
+                "X_Real_Ip_Chain: 6.6.6.6"
+            })
+    void noSpellingOfAForwardingHeaderReachesTheUpstream(String header) {
+        String token = tokens.issue("alice", "orders:read");
+        String name = header.substring(0, header.indexOf(':'));
+
+        for (List<String> lines : List.of(
+                List.of(header),
+                List.of(header, "Connection: " + name),
+                List.of(header, header.replace("evil", "second"), "Connection: keep-alive, " + name))) {
+            upstream.clear();
+            List<String> headerLines = new ArrayList<>(lines);
+            headerLines.add("Authorization: Bearer " + token);
+
+            RawHttpClient.Response response = raw().get("/orders/1", headerLines.toArray(String[]::new));
+
+            assertThat(response.status()).as("%s", lines).isEqualTo(200);
+            RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+            assertThat(received.headers().keySet())
+                    .as("%s", lines)
+                    .filteredOn(GatewayOwnedHeadersIntegrationTest::isForwarding)
+                    .containsExactlyInAnyOrder("X-Real-IP", "X-Forwarded-For");
+            assertThat(received.header("X-Real-IP")).isEqualTo("127.0.0.1");
+            assertThat(received.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
+            assertThat(String.join(" ", received.headers().values()))
+                    .as("%s", lines)
+                    .doesNotContain("evil", "second", "6.6.6.6", "6666");
+        }
+    }
+
     @Test
     void identityHeadersOnAPublicRouteNeverReachTheUpstream() {
         raw().get("/public/1", "X-User-Id: admin", "X_User_Scopes: all", "Connection: X-Request-Id");
@@ -114,6 +164,11 @@ class GatewayOwnedHeadersIntegrationTest extends GatewayIntegrationTest {
 
     private RawHttpClient raw() {
         return new RawHttpClient(port);
+    }
+
+    private static boolean isForwarding(String name) {
+        String folded = name.replace('_', '-').toLowerCase(Locale.ROOT);
+        return folded.equals("forwarded") || folded.startsWith("x-forwarded-") || folded.startsWith("x-real-ip");
     }
 
     private static boolean sameForABackend(String name, String header) {

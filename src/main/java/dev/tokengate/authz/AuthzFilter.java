@@ -104,6 +104,8 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         if (!(rawPath.equals(path) || rawPath.startsWith(pathPrefix)) || exchange.getApplicationContext() != context) {
             return chain.filter(exchange);
         }
+        // Every answer, allow or refuse: a proxy that caches auth answers would otherwise keep a revoked token alive.
+        exchange.getResponse().getHeaders().setCacheControl("no-store");
         if (!trusted(exchange.getRequest().getRemoteAddress())) {
             log.debug(
                     "Authorization request from untrusted {}",
@@ -198,7 +200,6 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String detail) {
-        exchange.getResponse().getHeaders().setCacheControl("no-store");
         return problems.write(exchange, status, detail, Map.of());
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -83,6 +84,38 @@ class AuthzEndpointIntegrationTest extends GatewayIntegrationTest {
                 .jsonPath("$.scope")
                 .isEqualTo("orders:write");
         assertThat(upstream.requestCount()).isZero();
+    }
+
+    /** A proxy configured to cache auth answers must never keep one: it would keep a revoked token alive. */
+    @ParameterizedTest
+    @EnumSource(AuthzProtocol.class)
+    void noAnswerOfTheEndpointMayBeCached(AuthzProtocol protocol) {
+        String token = tokens.issue("alice", "orders:read");
+        List<WebTestClient.ResponseSpec> answers = List.of(
+                protocol.ask(client, "GET", API, "/orders/1", "Bearer " + token),
+                protocol.ask(client, "GET", API, "/status/health", null),
+                protocol.ask(client, "GET", API, "/orders/1", null),
+                protocol.ask(client, "GET", API, "/orders/1", "Bearer"),
+                protocol.ask(client, "GET", API, "/orders/1", "Bearer unknown-" + token),
+                protocol.ask(client, "DELETE", API, "/orders/1", "Bearer " + token),
+                protocol.ask(client, "GET", API, "/orders/%2e%2e/admin", "Bearer " + token));
+        List<Integer> statuses = List.of(200, 200, 401, 400, 401, 403, 400);
+
+        for (int i = 0; i < answers.size(); i++) {
+            answers.get(i)
+                    .expectStatus()
+                    .isEqualTo(statuses.get(i))
+                    .expectHeader()
+                    .valueEquals(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+        RawHttpClient.Response unreadable =
+                protocol.askRaw(new RawHttpClient(port), "GET", "/orders/1", "X-Original-URI: /status/1");
+        assertThat(unreadable.status()).isEqualTo(400);
+        assertThat(unreadable.header(HttpHeaders.CACHE_CONTROL)).isEqualTo("no-store");
+        RawHttpClient.Response notAllowedByTheFirewall =
+                AuthzProtocol.NGINX.askRaw(new RawHttpClient(port), "TRACE", "/status/1");
+        assertThat(notAllowedByTheFirewall.status()).isEqualTo(501);
+        assertThat(notAllowedByTheFirewall.header(HttpHeaders.CACHE_CONTROL)).isEqualTo("no-store");
     }
 
     @ParameterizedTest

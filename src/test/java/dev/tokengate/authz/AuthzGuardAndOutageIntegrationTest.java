@@ -59,7 +59,9 @@ class AuthzGuardAndOutageIntegrationTest {
                 .expectStatus()
                 .isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
                 .expectHeader()
-                .exists(HttpHeaders.RETRY_AFTER);
+                .exists(HttpHeaders.RETRY_AFTER)
+                .expectHeader()
+                .valueEquals(HttpHeaders.CACHE_CONTROL, "no-store");
 
         askAs(client, "198.51.100.2", "Bearer guessed-elsewhere").expectStatus().isUnauthorized();
         String token = tokens.issue("alice", "orders:read");
@@ -74,11 +76,14 @@ class AuthzGuardAndOutageIntegrationTest {
                 redis, "spring.profiles.active=authz", "tokengate.authz.trusted-proxies=10.0.0.0/8")) {
             for (AuthzProtocol protocol : AuthzProtocol.values()) {
                 assertProblem(
-                        protocol.ask(elsewhere.client(), "GET", API, "/status/1", "Bearer " + token),
-                        HttpStatus.FORBIDDEN,
-                        null,
-                        AuthzFilter.UNTRUSTED_CALLER,
-                        AuthzProtocol.PATH + (protocol == AuthzProtocol.ENVOY ? "/status/1" : ""));
+                                protocol.ask(elsewhere.client(), "GET", API, "/status/1", "Bearer " + token),
+                                HttpStatus.FORBIDDEN,
+                                null,
+                                AuthzFilter.UNTRUSTED_CALLER,
+                                AuthzProtocol.PATH + (protocol == AuthzProtocol.ENVOY ? "/status/1" : ""))
+                        .consumeWith(
+                                result -> assertThat(result.getResponseHeaders().getCacheControl())
+                                        .isEqualTo("no-store"));
             }
         }
     }

@@ -44,7 +44,12 @@ class AuthConfiguration {
     @Bean
     FailedAttemptGuard failedAttemptGuard(SharedRedisConnection redis, RedisKeys keys, GuardProperties properties) {
         return new FailedAttemptGuard(
-                redis, keys, properties.failedAttemptsPerMinute(), Duration.ofMinutes(1), Ticker.systemTicker());
+                redis,
+                keys,
+                properties.failedAttemptsPerMinute(),
+                Duration.ofMinutes(1),
+                Ticker.systemTicker(),
+                new AddressGroups(properties.guard().ipv6PrefixLength()));
     }
 
     @Bean

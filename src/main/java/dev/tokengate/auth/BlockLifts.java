@@ -30,12 +30,15 @@ public class BlockLifts implements SmartLifecycle {
         this.guard = guard;
     }
 
-    /** Deletes the address's counter and tells every instance; completes once Redis has done both. */
+    /**
+     * Deletes the counter of the address's group (an IPv6 address lifts its whole prefix) and tells every instance;
+     * completes once Redis has done both.
+     */
     public Mono<Void> lift(String address) {
         return redis.connection()
                 .flatMap(connection -> connection
                         .keyCommands()
-                        .del(ByteUtils.getByteBuffer(keys.failedAttempts(address)))
+                        .del(ByteUtils.getByteBuffer(keys.failedAttempts(guard.groupOf(address))))
                         .then(connection
                                 .pubSubCommands()
                                 .publish(

@@ -16,10 +16,11 @@ import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * Slows down token guessing. Invalid-token attempts are counted per client address in Redis, so every gateway
- * instance adds to the same count: a fixed window that opens with an address's first failure. Past the limit the
- * address is refused (429) until the window ends, from the instance's memory: a blocked client costs no Redis round
- * trip. With a limit of 0 it is off: nothing is counted and no address is blocked.
+ * Slows down token guessing. Invalid-token attempts are counted per client address (an IPv6 one by its prefix, see
+ * {@link AddressGroups}) in Redis, so every gateway instance adds to the same count: a fixed window that opens with
+ * the first failure. Past the limit the address is refused (429) until the window ends, from the instance's memory: a
+ * blocked client costs no Redis round trip. With a limit of 0 it is off: nothing is counted and no address is
+ * blocked.
  */
 public class FailedAttemptGuard {
 
@@ -39,11 +40,20 @@ public class FailedAttemptGuard {
     private final int limit;
     private final Duration window;
     private final Ticker ticker;
+    private final AddressGroups groups;
+    /** By address group ({@link AddressGroups}). */
     private final Cache<String, Long> blockedUntil;
 
-    public FailedAttemptGuard(SharedRedisConnection redis, RedisKeys keys, int limit, Duration window, Ticker ticker) {
+    public FailedAttemptGuard(
+            SharedRedisConnection redis,
+            RedisKeys keys,
+            int limit,
+            Duration window,
+            Ticker ticker,
+            AddressGroups groups) {
         this.redis = redis;
         this.keys = keys;
+        this.groups = groups;
         this.limit = limit;
         this.window = window;
         this.ticker = ticker;
@@ -56,7 +66,16 @@ public class FailedAttemptGuard {
 
     /** Whole seconds until {@code address} may try again (at least 1), or 0 if it is not blocked. */
     public long secondsBlocked(String address) {
-        Long until = blockedUntil.getIfPresent(address);
+        return secondsBlockedFor(groups.of(address));
+    }
+
+    /** The address group {@code address} is counted in, and blocked or lifted as one. */
+    public String groupOf(String address) {
+        return groups.of(address);
+    }
+
+    private long secondsBlockedFor(String group) {
+        Long until = blockedUntil.getIfPresent(group);
         if (until == null) {
             return 0;
         }
@@ -66,7 +85,7 @@ public class FailedAttemptGuard {
 
     /** Forgets this instance's memory of a block on {@code address} (see {@link BlockLifts}). */
     void forget(String address) {
-        blockedUntil.invalidate(address);
+        blockedUntil.invalidate(groups.of(address));
     }
 
     /**
@@ -77,7 +96,8 @@ public class FailedAttemptGuard {
         if (limit == 0) {
             return NOT_BLOCKED;
         }
-        ByteBuffer key = ByteUtils.getByteBuffer(keys.failedAttempts(address));
+        String group = groups.of(address);
+        ByteBuffer key = ByteUtils.getByteBuffer(keys.failedAttempts(group));
         ByteBuffer windowMillis = ByteUtils.getByteBuffer(Long.toString(window.toMillis()));
         return redis.connection()
                 .flatMap(connection -> connection
@@ -85,26 +105,26 @@ public class FailedAttemptGuard {
                         .<List<Long>>eval(
                                 ByteUtils.getByteBuffer(COUNT_FAILURE), ReturnType.MULTI, 1, key, windowMillis)
                         .next())
-                .map(counted -> block(address, counted.get(0), counted.get(1)))
+                .map(counted -> block(group, counted.get(0), counted.get(1)))
                 .onErrorResume(error -> {
                     log.debug("Could not count a failed attempt: {}", error.toString());
                     return NOT_BLOCKED;
                 });
     }
 
-    private long block(String address, long failures, long windowLeftMillis) {
+    private long block(String group, long failures, long windowLeftMillis) {
         if (failures <= limit || windowLeftMillis <= 0) {
             return 0;
         }
         if (failures == limit + 1) {
             log.warn(
                     "Client {} made more than {} invalid-token attempts within {}: refusing it for {} ms",
-                    address,
+                    group,
                     limit,
                     window,
                     windowLeftMillis);
         }
-        blockedUntil.put(address, ticker.read() + TimeUnit.MILLISECONDS.toNanos(windowLeftMillis));
-        return secondsBlocked(address);
+        blockedUntil.put(group, ticker.read() + TimeUnit.MILLISECONDS.toNanos(windowLeftMillis));
+        return secondsBlockedFor(group);
     }
 }

@@ -30,6 +30,7 @@ class AuthPropertiesTest {
             Map.entry("tokengate.auth.redis-timeout", "250ms"),
             Map.entry("tokengate.auth.stale-if-unavailable", "30s"),
             Map.entry("tokengate.auth.failed-attempts-per-minute", "10"),
+            Map.entry("tokengate.auth.guard.ipv6-prefix-length", "48"),
             Map.entry("tokengate.auth.trusted-proxies", "1"),
             Map.entry("tokengate.auth.client-address-header", "forwarded"));
 
@@ -44,7 +45,8 @@ class AuthPropertiesTest {
                 .isEqualTo(new TokenStoreProperties(TokenHashing.SHA256, null));
         assertThat(bind(defaults, AuthProperties.class))
                 .isEqualTo(new AuthProperties(List.of("Bearer", "Token"), "X-User-Id", "X-User-Scopes", false));
-        assertThat(bind(defaults, GuardProperties.class)).isEqualTo(new GuardProperties(60));
+        assertThat(bind(defaults, GuardProperties.class))
+                .isEqualTo(new GuardProperties(60, new GuardProperties.Grouping(64)));
         assertThat(bind(defaults, ClientAddressProperties.class))
                 .isEqualTo(new ClientAddressProperties(0, ClientAddressHeader.X_FORWARDED_FOR));
     }
@@ -59,7 +61,8 @@ class AuthPropertiesTest {
                 .isEqualTo(new TokenStoreProperties(TokenHashing.NONE, Duration.ofSeconds(30)));
         assertThat(bind(binder, AuthProperties.class))
                 .isEqualTo(new AuthProperties(List.of("Bearer"), "X-Auth-User", "X-Auth-Scopes", true));
-        assertThat(bind(binder, GuardProperties.class)).isEqualTo(new GuardProperties(10));
+        assertThat(bind(binder, GuardProperties.class))
+                .isEqualTo(new GuardProperties(10, new GuardProperties.Grouping(48)));
         assertThat(bind(binder, ClientAddressProperties.class))
                 .isEqualTo(new ClientAddressProperties(1, ClientAddressHeader.FORWARDED));
     }
@@ -85,6 +88,12 @@ class AuthPropertiesTest {
                         bind(binder(Map.of("tokengate.auth.failed-attempts-per-minute", "-1")), GuardProperties.class))
                 .rootCause()
                 .hasMessageContaining("tokengate.auth.failed-attempts-per-minute");
+        for (String length : new String[] {"0", "129"}) {
+            assertThatThrownBy(() -> bind(
+                            binder(Map.of("tokengate.auth.guard.ipv6-prefix-length", length)), GuardProperties.class))
+                    .rootCause()
+                    .hasMessageContaining("tokengate.auth.guard.ipv6-prefix-length");
+        }
         assertThatThrownBy(() ->
                         bind(binder(Map.of("tokengate.auth.trusted-proxies", "-1")), ClientAddressProperties.class))
                 .rootCause()

@@ -197,6 +197,47 @@ class FailedAttemptGuardIntegrationTest {
     }
 
     /**
+     * A client rotating through the addresses of its /64 counts as one: failures from two addresses of one /64 add up,
+     * block both and leave one Redis key for the prefix, while an address of the next /64 is counted apart. Lifting
+     * the block by any address of the prefix lifts it for all of them.
+     */
+    @Test
+    void ipv6ClientsAreCountedByTheirSlash64() {
+        int n = clients.incrementAndGet();
+        String one = "2001:db8:" + n + ":1::1";
+        String sameSlash64 = "2001:db8:" + n + ":1:ffff:ffff:ffff:fffe";
+        String nextSlash64 = "2001:db8:" + n + ":2::1";
+        for (int attempt = 1; attempt <= LIMIT; attempt++) {
+            client = attempt % 2 == 0 ? one : sameSlash64;
+            get(first, TestTokens.newToken()).expectStatus().isUnauthorized();
+        }
+
+        client = one;
+        get(first, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        client = sameSlash64;
+        get(second, TestTokens.newToken()).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        client = nextSlash64;
+        get(first, TestTokens.newToken()).expectStatus().isUnauthorized();
+
+        assertThat(tokens.redis().exists(TestTokens.KEYS.failedAttempts("2001:db8:" + n + ":1::/64")))
+                .isOne();
+        assertThat(tokens.redis().exists(TestTokens.KEYS.failedAttempts(one))).isZero();
+        assertThat(tokens.redis().exists(TestTokens.KEYS.failedAttempts("2001:db8:" + n + ":2::/64")))
+                .isOne();
+
+        TestAdmin.client(first.management())
+                .delete()
+                .uri("/admin/blocks/" + sameSlash64)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        client = one;
+        awaitLiftedOn(first);
+        awaitLiftedOn(second);
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    /**
      * One guesser behind a shared address (a NAT, a proxy not counted) does not lock out its neighbours: a token this
      * instance already holds as valid still passes, while unknown tokens get 429 without a Redis lookup.
      */

@@ -38,7 +38,8 @@ class FailedAttemptGuardTest {
 
     @Test
     void addressIsBlockedPastTheLimitForTheRestOfTheWindowOnly() {
-        FailedAttemptGuard guard = new FailedAttemptGuard(connection.shared(), TestTokens.KEYS, 2, WINDOW, clock);
+        FailedAttemptGuard guard =
+                new FailedAttemptGuard(connection.shared(), TestTokens.KEYS, 2, WINDOW, clock, new AddressGroups(64));
         String address = "198.51.100.7";
 
         assertThat(guard.recordFailure(address).block()).isZero();
@@ -57,7 +58,8 @@ class FailedAttemptGuardTest {
     @Test
     void failureToCountLeavesTheAddressUnblocked() {
         try (TestRedisConnection nowhere = TestRedisConnection.toNowhere()) {
-            FailedAttemptGuard guard = new FailedAttemptGuard(nowhere.shared(), TestTokens.KEYS, 1, WINDOW, clock);
+            FailedAttemptGuard guard =
+                    new FailedAttemptGuard(nowhere.shared(), TestTokens.KEYS, 1, WINDOW, clock, new AddressGroups(64));
 
             for (int i = 0; i < 3; i++) {
                 assertThat(guard.recordFailure("203.0.113.1").block()).isZero();
@@ -68,7 +70,8 @@ class FailedAttemptGuardTest {
 
     @Test
     void guardWithALimitOfZeroIsOffCountingNothing() {
-        FailedAttemptGuard guard = new FailedAttemptGuard(connection.shared(), TestTokens.KEYS, 0, WINDOW, clock);
+        FailedAttemptGuard guard =
+                new FailedAttemptGuard(connection.shared(), TestTokens.KEYS, 0, WINDOW, clock, new AddressGroups(64));
         String address = "198.51.100.8";
 
         for (int i = 0; i < 3; i++) {

@@ -66,7 +66,12 @@ class TokenAuthenticationFilterTest {
                         new AuthFailureWriter(
                                 new ProblemResponseWriter(JsonMapper.builder().build())),
                         new FailedAttemptGuard(
-                                connection.shared(), TestTokens.KEYS, 0, Duration.ofMinutes(1), Ticker.systemTicker()),
+                                connection.shared(),
+                                TestTokens.KEYS,
+                                0,
+                                Duration.ofMinutes(1),
+                                Ticker.systemTicker(),
+                                new AddressGroups(64)),
                         new ClientAddresses(0, ClientAddressHeader.X_FORWARDED_FOR),
                         new LastUseRecorder(
                                 connection.shared(),

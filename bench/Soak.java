@@ -468,7 +468,7 @@ public class Soak {
                         "--spring.data.redis.port=" + REDIS_PORT,
                         "--soak.upstream.url=http://127.0.0.1:" + UPSTREAM_PORT,
                         "--tokengate.admin.token-sha256=" + adminHash,
-                        "--tokengate.auth.trusted-proxies=1",
+                        "--tokengate.auth.trusted-proxy-count=1",
                         "--spring.config.additional-location=file:bench/application-soak.yml")
                 .redirectOutput(work.resolve("gateway.log").toFile())
                 .redirectErrorStream(true)

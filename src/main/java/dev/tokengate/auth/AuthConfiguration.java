@@ -59,7 +59,7 @@ class AuthConfiguration {
 
     @Bean
     ClientAddresses clientAddresses(ClientAddressProperties properties) {
-        return new ClientAddresses(properties.trustedProxies(), properties.clientAddressHeader());
+        return new ClientAddresses(properties.trustedProxyCount(), properties.clientAddressHeader());
     }
 
     @Bean(AuthenticatedUserKeyResolver.BEAN_NAME)

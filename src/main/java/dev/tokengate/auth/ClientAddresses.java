@@ -9,7 +9,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The address of the client behind a request. With no trusted proxies it is the connection's peer. Behind {@code
- * trusted-proxies} proxies that each append the address they received the request from, it is the entry the
+ * trusted-proxy-count} proxies that each append the address they received the request from, it is the entry the
  * outermost of them added: counted from the right of the list, since everything to the left of it came from the
  * client and proves nothing.
  *
@@ -27,11 +27,11 @@ public final class ClientAddresses {
 
     static final String UNKNOWN = "unknown";
 
-    private final int trustedProxies;
+    private final int trustedProxyCount;
     private final ClientAddressHeader header;
 
-    public ClientAddresses(int trustedProxies, ClientAddressHeader header) {
-        this.trustedProxies = trustedProxies;
+    public ClientAddresses(int trustedProxyCount, ClientAddressHeader header) {
+        this.trustedProxyCount = trustedProxyCount;
         this.header = header;
     }
 
@@ -46,12 +46,14 @@ public final class ClientAddresses {
 
     private ClientAddress resolve(ServerWebExchange exchange) {
         String peer = peer(exchange.getRequest().getRemoteAddress());
-        List<String> listed =
-                trustedProxies == 0 ? List.of() : listed(exchange.getRequest().getHeaders());
+        List<String> listed = trustedProxyCount == 0
+                ? List.of()
+                : listed(exchange.getRequest().getHeaders());
         if (listed.isEmpty()) {
             return new ClientAddress(peer, List.of(peer));
         }
-        List<String> hops = new ArrayList<>(listed.subList(Math.max(0, listed.size() - trustedProxies), listed.size()));
+        List<String> hops =
+                new ArrayList<>(listed.subList(Math.max(0, listed.size() - trustedProxyCount), listed.size()));
         hops.add(peer);
         String client = hops.get(0);
         return new ClientAddress(client.equals(UNKNOWN) ? peer : client, List.copyOf(hops));

@@ -85,7 +85,7 @@ public final class TokenCheck {
     /**
      * A blocked address may not make the gateway look anything up, but a token this instance already knows to be
      * valid costs no lookup: users behind the same address as a guesser (a NAT, a proxy not counted in {@code
-     * trusted-proxies}) keep working with tokens they used recently here, while the guesser's unknown tokens get 429.
+     * trusted-proxy-count}) keep working with tokens they used recently here, while the guesser's unknown tokens get 429.
      */
     private Mono<Void> whileBlocked(
             ServerWebExchange exchange,

@@ -29,7 +29,7 @@ class AuthzConfiguration {
             RequestRejections requestRejections,
             ProblemResponseWriter problemResponseWriter) {
         ClientAddresses behindTheProxy = new ClientAddresses(
-                clientAddressProperties.trustedProxies() + 1, clientAddressProperties.clientAddressHeader());
+                clientAddressProperties.trustedProxyCount() + 1, clientAddressProperties.clientAddressHeader());
         return new AuthzFilter(
                 properties,
                 authProperties,

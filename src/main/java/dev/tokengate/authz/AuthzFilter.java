@@ -48,8 +48,8 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
      */
     static final String ENVOY_HEADERS_TO_REMOVE = "x-envoy-auth-headers-to-remove";
 
-    static final String UNTRUSTED_CALLER =
-            "The authorization endpoint answers only the proxies in " + AuthzProperties.PREFIX + ".trusted-proxies.";
+    static final String UNTRUSTED_CALLER = "The authorization endpoint answers only the proxies in "
+            + AuthzProperties.PREFIX + ".trusted-proxy-ranges.";
 
     private static final Logger log = LoggerFactory.getLogger(AuthzFilter.class);
 
@@ -80,8 +80,9 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
             ProblemResponseWriter problems) {
         this.path = properties.path();
         this.pathPrefix = properties.path() + "/";
-        this.trustedProxies =
-                properties.trustedProxies().stream().map(AddressRange::parse).toList();
+        this.trustedProxies = properties.trustedProxyRanges().stream()
+                .map(AddressRange::parse)
+                .toList();
         this.policies = new AuthzPolicies(properties.policies());
         this.tokenCheck = tokenCheck;
         this.clientAddresses = clientAddresses;

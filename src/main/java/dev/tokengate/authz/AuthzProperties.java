@@ -20,8 +20,11 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * @param enabled Answer authorization requests at {@code path}. Off by default: a gateway that only forwards does not
  *     need it.
  * @param path Path of the endpoint. Envoy's path-prefix mode appends the original path to it.
- * @param trustedProxies Addresses (CIDR, or a single address) of the proxies that may call the endpoint; any other
- *     caller gets 403. The proxies say in headers which request they ask about, so only they may be believed.
+ * @param trustedProxyRanges Addresses (CIDR ranges, or single addresses) of the proxies that may call the endpoint;
+ *     any other caller gets 403. The proxies say in headers which request they ask about, so only they may be
+ *     believed. Loopback only by default.
+ * @param trustedProxies The former name of trusted-proxy-ranges, still read (deprecated: a start-up warning names the
+ *     new one).
  * @param policies What each original request needs, first match wins; a request no policy matches needs a valid token
  *     with no particular scope.
  */
@@ -29,24 +32,33 @@ import org.springframework.web.util.pattern.PathPatternParser;
 public record AuthzProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue(DEFAULT_PATH) String path,
-        @DefaultValue({"127.0.0.0/8", "::1"}) List<String> trustedProxies,
+        List<String> trustedProxyRanges,
+        List<String> trustedProxies,
         @DefaultValue List<Policy> policies) {
 
     public static final String PREFIX = "tokengate.authz";
     public static final String DEFAULT_PATH = "/_tokengate/authz";
+    public static final List<String> DEFAULT_TRUSTED_PROXY_RANGES = List.of("127.0.0.0/8", "::1");
 
     public AuthzProperties {
         Assert.isTrue(
                 path.matches("(/[A-Za-z0-9._~-]+)+") && !path.matches(".*/\\.{1,2}(/.*)?"),
                 PREFIX + ".path '" + path + "' must be a path like /_tokengate/authz (letters, digits, . _ ~ -)");
-        trustedProxies.forEach(range -> Assert.isTrue(
+        Assert.isTrue(
+                trustedProxyRanges == null || trustedProxies == null || trustedProxyRanges.equals(trustedProxies),
+                PREFIX + ".trusted-proxy-ranges and its former name " + PREFIX
+                        + ".trusted-proxies are both set, to different values: keep only trusted-proxy-ranges");
+        trustedProxyRanges = List.copyOf(
+                trustedProxyRanges != null
+                        ? trustedProxyRanges
+                        : trustedProxies != null ? trustedProxies : DEFAULT_TRUSTED_PROXY_RANGES);
+        trustedProxyRanges.forEach(range -> Assert.isTrue(
                 AddressRange.isRange(range),
-                PREFIX + ".trusted-proxies: '" + range + "' is not an IP address or CIDR range"));
+                PREFIX + ".trusted-proxy-ranges: '" + range + "' is not an IP address or CIDR range"));
         Set<String> ids = new HashSet<>();
         for (Policy policy : policies) {
             Assert.isTrue(ids.add(policy.id()), PREFIX + ".policies: the id '" + policy.id() + "' is used twice");
         }
-        trustedProxies = List.copyOf(trustedProxies);
         policies = List.copyOf(policies);
     }
 

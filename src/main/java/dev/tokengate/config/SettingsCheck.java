@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
@@ -18,6 +21,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -35,6 +39,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
 
+    private final Log log;
+
+    public SettingsCheck(DeferredLogFactory logs) {
+        this.log = logs.getLog(SettingsCheck.class);
+    }
+
     static final String METADATA = "META-INF/spring-configuration-metadata.json";
     static final String PREFIX = "tokengate";
     static final ConfigurationPropertyName LEGACY_ROUTES = ConfigurationPropertyName.of("spring.cloud.gateway.routes");
@@ -42,12 +52,18 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Set<String> known = knownKeys();
+        Map<String, String> renamed = renamedKeys();
         List<String> mistakes = new ArrayList<>();
+        Set<String> warnings = new TreeSet<>();
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
             if (source instanceof IterableConfigurationPropertySource iterable) {
-                iterable.stream().forEach(name -> check(source, name, known, mistakes));
+                iterable.stream().forEach(name -> {
+                    check(source, name, known, mistakes);
+                    warnIfRenamed(source, name, renamed, warnings);
+                });
             }
         }
+        warnings.forEach(log::warn);
         if (!mistakes.isEmpty()) {
             throw new InvalidSettingsException(List.copyOf(new TreeSet<>(mistakes)));
         }
@@ -70,6 +86,23 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
         if (!known.contains(key) && !(fromEnvironmentVariable && knownAsEnvironmentVariable(key, known))) {
             out.add("Unknown setting '" + key + "' (" + origin(source, name) + "): " + suggestion(key, known));
         }
+    }
+
+    private static void warnIfRenamed(
+            ConfigurationPropertySource source,
+            ConfigurationPropertyName name,
+            Map<String, String> renamed,
+            Set<String> out) {
+        String key = withoutIndexes(name);
+        boolean fromEnvironmentVariable = source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource;
+        renamed.entrySet().stream()
+                .filter(entry -> entry.getKey().equals(key)
+                        || (fromEnvironmentVariable
+                                && lettersOnly(entry.getKey()).equals(lettersOnly(key))))
+                .findFirst()
+                .ifPresent(entry -> out.add("The setting '" + entry.getKey() + "' (" + origin(source, name)
+                        + ") is now named '" + entry.getValue() + "': it still works, but set '" + entry.getValue()
+                        + "' instead."));
     }
 
     /**
@@ -134,16 +167,40 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
     /** Every {@code tokengate.*} key of every configuration metadata file on the class path. */
     static Set<String> knownKeys() {
         Set<String> known = new TreeSet<>();
+        tokengateProperties().forEach(property -> {
+            String name = property.path("name").asString("");
+            known.add(name);
+            known.addAll(elementKeys(name, property.path("type").asString("")));
+        });
+        if (known.isEmpty()) {
+            throw new IllegalStateException("No " + METADATA + " lists the tokengate settings: the build generates it");
+        }
+        return known;
+    }
+
+    /** Each deprecated {@code tokengate.*} key that still works, and the key that replaces it. */
+    static Map<String, String> renamedKeys() {
+        Map<String, String> renamed = new TreeMap<>();
+        tokengateProperties().forEach(property -> {
+            String replacement =
+                    property.path("deprecation").path("replacement").asString("");
+            if (!replacement.isEmpty()) {
+                renamed.put(property.path("name").asString(""), replacement);
+            }
+        });
+        return renamed;
+    }
+
+    private static List<JsonNode> tokengateProperties() {
+        List<JsonNode> properties = new ArrayList<>();
         JsonMapper json = JsonMapper.builder().build();
         try {
             for (URL file :
                     Collections.list(SettingsCheck.class.getClassLoader().getResources(METADATA))) {
                 try (InputStream metadata = file.openStream()) {
                     for (JsonNode property : json.readTree(metadata).path("properties")) {
-                        String name = property.path("name").asString("");
-                        if (name.startsWith(PREFIX + ".")) {
-                            known.add(name);
-                            known.addAll(elementKeys(name, property.path("type").asString("")));
+                        if (property.path("name").asString("").startsWith(PREFIX + ".")) {
+                            properties.add(property);
                         }
                     }
                 }
@@ -151,10 +208,7 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (known.isEmpty()) {
-            throw new IllegalStateException("No " + METADATA + " lists the tokengate settings: the build generates it");
-        }
-        return known;
+        return properties;
     }
 
     // After the config data (application.yml, profiles, the command line) is in the environment.

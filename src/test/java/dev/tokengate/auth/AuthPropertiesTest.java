@@ -31,7 +31,7 @@ class AuthPropertiesTest {
             Map.entry("tokengate.auth.stale-if-unavailable", "30s"),
             Map.entry("tokengate.auth.failed-attempts-per-minute", "10"),
             Map.entry("tokengate.auth.guard.ipv6-prefix-length", "48"),
-            Map.entry("tokengate.auth.trusted-proxies", "1"),
+            Map.entry("tokengate.auth.trusted-proxy-count", "1"),
             Map.entry("tokengate.auth.client-address-header", "forwarded"));
 
     @Test
@@ -48,7 +48,7 @@ class AuthPropertiesTest {
         assertThat(bind(defaults, GuardProperties.class))
                 .isEqualTo(new GuardProperties(60, new GuardProperties.Grouping(64)));
         assertThat(bind(defaults, ClientAddressProperties.class))
-                .isEqualTo(new ClientAddressProperties(0, ClientAddressHeader.X_FORWARDED_FOR));
+                .isEqualTo(new ClientAddressProperties(0, null, ClientAddressHeader.X_FORWARDED_FOR));
     }
 
     @Test
@@ -64,7 +64,7 @@ class AuthPropertiesTest {
         assertThat(bind(binder, GuardProperties.class))
                 .isEqualTo(new GuardProperties(10, new GuardProperties.Grouping(48)));
         assertThat(bind(binder, ClientAddressProperties.class))
-                .isEqualTo(new ClientAddressProperties(1, ClientAddressHeader.FORWARDED));
+                .isEqualTo(new ClientAddressProperties(1, null, ClientAddressHeader.FORWARDED));
     }
 
     @Test
@@ -95,9 +95,31 @@ class AuthPropertiesTest {
                     .hasMessageContaining("tokengate.auth.guard.ipv6-prefix-length");
         }
         assertThatThrownBy(() ->
-                        bind(binder(Map.of("tokengate.auth.trusted-proxies", "-1")), ClientAddressProperties.class))
+                        bind(binder(Map.of("tokengate.auth.trusted-proxy-count", "-1")), ClientAddressProperties.class))
                 .rootCause()
-                .hasMessageContaining("tokengate.auth.trusted-proxies");
+                .hasMessageContaining("tokengate.auth.trusted-proxy-count");
+    }
+
+    /** The count's former name, which tokengate.authz used for a list of ranges, still sets the count. */
+    @Test
+    void theFormerNameOfTheProxyCountStillSetsIt() {
+        assertThat(bind(binder(Map.of("tokengate.auth.trusted-proxies", "2")), ClientAddressProperties.class)
+                        .trustedProxyCount())
+                .isEqualTo(2);
+        assertThat(bind(
+                                binder(Map.of(
+                                        "tokengate.auth.trusted-proxies", "2",
+                                        "tokengate.auth.trusted-proxy-count", "2")),
+                                ClientAddressProperties.class)
+                        .trustedProxyCount())
+                .isEqualTo(2);
+        assertThatThrownBy(() -> bind(
+                        binder(Map.of(
+                                "tokengate.auth.trusted-proxies", "1",
+                                "tokengate.auth.trusted-proxy-count", "2")),
+                        ClientAddressProperties.class))
+                .rootCause()
+                .hasMessageContaining("keep only trusted-proxy-count");
     }
 
     private static Binder binder(Map<String, String> properties) {

@@ -30,7 +30,7 @@ class FailedAttemptGuardIntegrationTest {
 
     private static final int LIMIT = 5;
     /** Every test plays a client address of its own, as a load balancer in front would report it. */
-    private static final String BEHIND_A_PROXY = "tokengate.auth.trusted-proxies=1";
+    private static final String BEHIND_A_PROXY = "tokengate.auth.trusted-proxy-count=1";
 
     private static final AtomicInteger clients = new AtomicInteger();
     private static final RecordingUpstream upstream = RecordingUpstream.shared();

@@ -73,7 +73,7 @@ class AuthzGuardAndOutageIntegrationTest {
     void onlyTheConfiguredProxiesMayAsk() {
         String token = tokens.issue("alice", "orders:read");
         try (GatewayInstance elsewhere = GatewayInstance.start(
-                redis, "spring.profiles.active=authz", "tokengate.authz.trusted-proxies=10.0.0.0/8")) {
+                redis, "spring.profiles.active=authz", "tokengate.authz.trusted-proxy-ranges=10.0.0.0/8")) {
             for (AuthzProtocol protocol : AuthzProtocol.values()) {
                 assertProblem(
                                 protocol.ask(elsewhere.client(), "GET", API, "/status/1", "Bearer " + token),

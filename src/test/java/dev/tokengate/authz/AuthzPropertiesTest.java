@@ -65,14 +65,29 @@ class AuthzPropertiesTest {
                         "tokengate.authz.policies[0].id", "x",
                         "tokengate.authz.policies[1].id", "x")))
                 .hasStackTraceContaining("the id 'x' is used twice");
-        assertThatThrownBy(() -> bind(Map.of("tokengate.authz.trusted-proxies", "10.0.0.0/33")))
+        assertThatThrownBy(() -> bind(Map.of("tokengate.authz.trusted-proxy-ranges", "10.0.0.0/33")))
                 .hasStackTraceContaining("'10.0.0.0/33' is not an IP address or CIDR range");
-        assertThatThrownBy(() -> bind(Map.of("tokengate.authz.trusted-proxies", "proxy.internal")))
+        assertThatThrownBy(() -> bind(Map.of("tokengate.authz.trusted-proxy-ranges", "proxy.internal")))
                 .hasStackTraceContaining("'proxy.internal' is not an IP address or CIDR range");
         assertThatThrownBy(() -> bind(Map.of("tokengate.authz.path", "/auth/../x")))
                 .hasStackTraceContaining("tokengate.authz.path '/auth/../x' must be a path");
         assertThatThrownBy(() -> bind(Map.of("tokengate.authz.path", "/auth/")))
                 .hasStackTraceContaining("must be a path");
+    }
+
+    /** The ranges' former name, which tokengate.auth used for a count of proxies, still sets them. */
+    @Test
+    void trustedProxyRangesDefaultToLoopbackAndTheirFormerNameStillSetsThem() {
+        assertThat(bind(Map.of()).trustedProxyRanges()).containsExactly("127.0.0.0/8", "::1");
+        assertThat(bind(Map.of("tokengate.authz.trusted-proxies", "10.0.0.0/8, 192.0.2.7"))
+                        .trustedProxyRanges())
+                .containsExactly("10.0.0.0/8", "192.0.2.7");
+        assertThatThrownBy(() -> bind(Map.of("tokengate.authz.trusted-proxies", "proxy.internal")))
+                .hasStackTraceContaining("'proxy.internal' is not an IP address or CIDR range");
+        assertThatThrownBy(() -> bind(Map.of(
+                        "tokengate.authz.trusted-proxies", "10.0.0.0/8",
+                        "tokengate.authz.trusted-proxy-ranges", "192.0.2.7")))
+                .hasStackTraceContaining("keep only trusted-proxy-ranges");
     }
 
     @Test

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokengate.TokengateApplication;
+import dev.tokengate.auth.ClientAddressProperties;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -67,7 +71,8 @@ class SettingsCheckTest {
                                 "TOKENGATE_ADMIN_CREDENTIALS_0_TOKENSHA256", "x",
                                 "TOKENGATE_AUTH_REDIS_TIMOUT", "1s")));
 
-        assertThatThrownBy(() -> new SettingsCheck().postProcessEnvironment(environment, new SpringApplication()))
+        assertThatThrownBy(() ->
+                        new SettingsCheck(Supplier::get).postProcessEnvironment(environment, new SpringApplication()))
                 .isInstanceOfSatisfying(
                         InvalidSettingsException.class,
                         failure -> assertThat(failure.mistakes())
@@ -75,6 +80,50 @@ class SettingsCheckTest {
                                 .asString()
                                 .contains("TOKENGATE_AUTH_REDIS_TIMOUT")
                                 .contains("did you mean 'tokengate.auth.redis-timeout'?"));
+    }
+
+    /**
+     * A renamed setting keeps working, and start-up says once what it is called now, however it was spelt. The
+     * renames come from the deprecations in the configuration metadata, which IDEs show too.
+     */
+    @Test
+    void aRenamedSettingStillWorksWithAWarningNamingItsNewName(CapturedOutput output) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment
+                .getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("TOKENGATE_AUTHZ_TRUSTED_PROXIES", "10.0.0.0/8")));
+        environment
+                .getPropertySources()
+                .addFirst(new org.springframework.core.env.MapPropertySource(
+                        "file", Map.of("tokengate.auth.trusted-proxies", "1")));
+
+        new SettingsCheck(Supplier::get).postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(output.getOut())
+                .contains("The setting 'tokengate.auth.trusted-proxies' (from \"tokengate.auth.trusted-proxies\" from"
+                        + " property source \"file\") is now named"
+                        + " 'tokengate.auth.trusted-proxy-count': it still works, but set"
+                        + " 'tokengate.auth.trusted-proxy-count' instead.")
+                .contains("The setting 'tokengate.authz.trusted-proxies'")
+                .contains("is now named 'tokengate.authz.trusted-proxy-ranges'");
+        assertThat(SettingsCheck.renamedKeys())
+                .containsOnly(
+                        Map.entry("tokengate.auth.trusted-proxies", "tokengate.auth.trusted-proxy-count"),
+                        Map.entry("tokengate.authz.trusted-proxies", "tokengate.authz.trusted-proxy-ranges"));
+    }
+
+    @Test
+    void aRenamedSettingStillSetsTheGatewayAndIsNamedInTheStartupLog(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(OnlyClientAddresses.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        ClientAddressProperties properties;
+        try (ConfigurableApplicationContext context = application.run("--tokengate.auth.trusted-proxies=3")) {
+            properties = context.getBean(ClientAddressProperties.class);
+        }
+        assertThat(properties.trustedProxyCount()).isEqualTo(3);
+        assertThat(output.getOut()).contains("WARN").contains("is now named 'tokengate.auth.trusted-proxy-count'");
     }
 
     @Test
@@ -98,7 +147,7 @@ class SettingsCheckTest {
         every.put("tokengate.authz.policies[2].paths[1]", "/x");
         environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("all", every));
 
-        new SettingsCheck().postProcessEnvironment(environment, new SpringApplication());
+        new SettingsCheck(Supplier::get).postProcessEnvironment(environment, new SpringApplication());
 
         assertThat(SettingsCheck.knownKeys())
                 .contains(
@@ -107,6 +156,8 @@ class SettingsCheckTest {
                         "tokengate.admin.credentials.name",
                         "tokengate.admin.credentials.token-sha256",
                         "tokengate.authz.trusted-proxies",
+                        "tokengate.authz.trusted-proxy-ranges",
+                        "tokengate.auth.trusted-proxy-count",
                         "tokengate.authz.policies.hosts",
                         "tokengate.authz.policies.paths",
                         "tokengate.authz.policies.methods",
@@ -131,6 +182,9 @@ class SettingsCheckTest {
         assertThat(NearestName.distance("", "abc")).isEqualTo(3);
         assertThat(NearestName.distance("same", "same")).isZero();
     }
+
+    @EnableConfigurationProperties(ClientAddressProperties.class)
+    static class OnlyClientAddresses {}
 
     private static void start(String... args) {
         SpringApplication application = new SpringApplication(TokengateApplication.class);

@@ -97,7 +97,7 @@ class HelmChartTest {
                         .get())
                 .isEqualTo("none");
         assertThat(routes.bindOrCreate(ClientAddressProperties.PREFIX, ClientAddressProperties.class)
-                        .trustedProxies())
+                        .trustedProxyCount())
                 .isEqualTo(1);
     }
 

@@ -180,7 +180,7 @@ class KubernetesManifestsTest {
 
         ClientAddressProperties addresses =
                 binder.bindOrCreate(ClientAddressProperties.PREFIX, ClientAddressProperties.class);
-        assertThat(addresses.trustedProxies()).isEqualTo(1);
+        assertThat(addresses.trustedProxyCount()).isEqualTo(1);
         assertThat(binder.bind("spring.cloud.gateway.server.webflux.routes[0].id", String.class)
                         .get())
                 .isEqualTo("orders");

@@ -31,9 +31,9 @@ class ClientAddressIntegrationTest {
     static void startGateways() {
         redis = TestRedis.startNew();
         tokens = new TestTokens(redis);
-        behindTwoProxies = GatewayInstance.start(redis, LIMIT, "tokengate.auth.trusted-proxies=2");
+        behindTwoProxies = GatewayInstance.start(redis, LIMIT, "tokengate.auth.trusted-proxy-count=2");
         behindForwarded = GatewayInstance.start(
-                redis, LIMIT, "tokengate.auth.trusted-proxies=1", "tokengate.auth.client-address-header=forwarded");
+                redis, LIMIT, "tokengate.auth.trusted-proxy-count=1", "tokengate.auth.client-address-header=forwarded");
     }
 
     @AfterAll
@@ -91,7 +91,9 @@ class ClientAddressIntegrationTest {
                 "X-Forwarded-For: 203.0.113.67");
         raw.get("/public/1", "Forwarded: for=203.0.113.66", "Forwarded: for=\"[2001:db8::7]:4711\";proto=https");
 
-        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts("2001:db8::7"))).isTrue();
+        // counted by its /64, see AddressGroups
+        assertThat(tokens.exists(TestTokens.KEYS.failedAttempts("2001:db8::/64")))
+                .isTrue();
         assertThat(upstream.lastRequest().header("X-Real-IP")).isEqualTo("2001:db8::7");
         assertThat(upstream.lastRequest().header("X-Forwarded-For")).isEqualTo("2001:db8::7, 127.0.0.1");
         assertThat(upstream.lastRequest().hasHeader("Forwarded")).isFalse();

@@ -3,7 +3,8 @@
 #
 # Starts nginx on loopback with tokengate.conf (ports rewritten) and a test upstream inside the same nginx that echoes
 # the identity headers it receives, then checks allow, deny, scope, public, a non-canonical path, revocation (refused
-# on the next request, or within 50 ms) and Redis not answering (503 with Retry-After). tokengate must run with
+# on the next request, or within 50 ms) and Redis not answering (503 with Retry-After). A second server has nginx's
+# own documented auth_request configuration, which sends X-Original-URI only: policies that name no method decide. tokengate must run with
 # deploy/examples/policies.yml on a Redis this script may write to (it issues and deletes its own tokens, and pauses
 # Redis for two seconds). Needs nginx (Debian: nginx-light), curl and sha256sum. Exit status 0 when every check passes.
 # REVOCATION_BOUND_MS (default 50) is the revocation bound; the test suite, on a possibly busy build machine, allows
@@ -53,6 +54,7 @@ issue() { # user scopes: a new token on stdout
 revoke() { redis DEL "auth:token:$(printf %s "$1" | sha256sum | cut -d' ' -f1)" >/dev/null; }
 
 NGINX_PORT=$(free_port)
+MINIMAL_PORT=$(free_port)
 APP_PORT=$(free_port)
 sed -e "s/127.0.0.1:8080/127.0.0.1:$TOKENGATE_PORT/" -e "s/127.0.0.1:9000/127.0.0.1:$APP_PORT/" \
   -e "s/listen 127.0.0.1:8000/listen 127.0.0.1:$NGINX_PORT/" "$HERE/tokengate.conf" >"$WORK/tokengate.conf"
@@ -66,6 +68,21 @@ http {
   client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
   uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
   include $WORK/tokengate.conf;
+  # nginx's documented configuration (ngx_http_auth_request_module), as a new user copies it: X-Original-URI only
+  server {
+    listen 127.0.0.1:$MINIMAL_PORT;
+    location / {
+      auth_request /auth;
+      proxy_pass http://127.0.0.1:$APP_PORT;
+    }
+    location = /auth {
+      internal;
+      proxy_pass http://127.0.0.1:$TOKENGATE_PORT/_tokengate/authz;
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-URI \$request_uri;
+    }
+  }
   # the test upstream: says which identity it received
   server {
     listen 127.0.0.1:$APP_PORT;
@@ -127,6 +144,17 @@ if [ "$status" = 401 ] && { [ "$attempts" = 1 ] || [ "$elapsed" -lt "$BOUND_MS" 
 else
   fail "revoked token: still $status after $attempts requests and $elapsed ms"
 fi
+
+MINIMAL=http://127.0.0.1:$MINIMAL_PORT
+minimal() { curl -s --path-as-is -o /dev/null -w '%{http_code}' "$@"; }
+expect "documented nginx configuration, public policy: 200" "$(minimal "$MINIMAL/status/up")" 200
+expect "documented nginx configuration, no policy, valid token: 200" \
+  "$(minimal -H "Authorization: Bearer $reader" "$MINIMAL/profile")" 200
+expect "documented nginx configuration, no policy, no token: 401" "$(minimal "$MINIMAL/profile")" 401
+# orders-write names methods: tokengate cannot decide without X-Original-Method and says so (400, which nginx shows
+# as 500), never guessing
+expect "documented nginx configuration, a policy naming methods: refused" \
+  "$(minimal -H "Authorization: Bearer $reader" "$MINIMAL/orders/1")" 500
 
 unseen=$(issue alice orders:read)
 redis CLIENT PAUSE 2000 >/dev/null

@@ -53,6 +53,9 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
 
     private static final Logger log = LoggerFactory.getLogger(AuthzFilter.class);
 
+    /** A proxy set up without a header sends every request without it: one line a minute per cause says why. */
+    private final EveryMinuteLog undecidableLog = new EveryMinuteLog(log);
+
     private final String path;
     private final String pathPrefix;
     private final List<AddressRange> trustedProxies;
@@ -158,20 +161,42 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         } catch (IllegalArgumentException e) {
             throw new OriginalRequest.Unreadable("The original request target is not a path: " + uri);
         }
-        HttpMethod method = HttpMethod.valueOf(original.method());
+        // nginx's minimal configuration sends no method: its subrequest's own (GET) stands in for the firewall.
+        HttpMethod method =
+                original.method() == null ? exchange.getRequest().getMethod() : HttpMethod.valueOf(original.method());
         ServerHttpRequest request =
                 exchange.getRequest().mutate().method(method).uri(parsed).build();
         return exchange.mutate().request(request).build();
     }
 
     private Mono<Void> decide(ServerWebExchange exchange, ServerWebExchange asked, OriginalRequest original) {
-        AuthzPolicies.Matched matched = policies.match(original.method(), original.host(), pathForMatching(asked));
+        AuthzPolicies.Matched matched;
+        try {
+            matched = policies.match(original.method(), original.host(), pathForMatching(asked));
+        } catch (AuthzPolicies.Undecidable undecidable) {
+            exchange.getAttributes().put(AccessLogFilter.ROUTE_ID_ATTRIBUTE, undecidable.policyId());
+            String detail = undecidableDetail(undecidable);
+            undecidableLog.warn(undecidable.policyId() + "/" + undecidable.missing(), detail);
+            return refuse(exchange, HttpStatus.BAD_REQUEST, detail);
+        }
         exchange.getAttributes().put(AccessLogFilter.ROUTE_ID_ATTRIBUTE, matched.id());
         if (!matched.policy().authRequired()) {
             exchange.getResponse().getHeaders().set(ENVOY_HEADERS_TO_REMOVE, identityHeaders);
             return allow(exchange);
         }
         return tokenCheck.check(asked, matched.id(), matched.policy(), token -> allow(exchange, token));
+    }
+
+    /**
+     * Says which header to add: only nginx leaves the method or host out, when its configuration does not set them
+     * (its documentation's example sets only X-Original-URI).
+     */
+    static String undecidableDetail(AuthzPolicies.Undecidable undecidable) {
+        String header = undecidable.missing() == AuthzPolicies.Missing.METHOD
+                ? OriginalRequest.NGINX_METHOD
+                : OriginalRequest.NGINX_HOST;
+        return "The authorization request lacks " + header + ", which policy '" + undecidable.policyId()
+                + "' needs to decide: set it in the proxy's configuration.";
     }
 
     /** One trailing slash does not change what a policy means: {@code /admin/} is {@code /admin} to most upstreams. */

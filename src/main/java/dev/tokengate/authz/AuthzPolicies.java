@@ -25,18 +25,57 @@ final class AuthzPolicies {
         this.entries = policies.stream().map(AuthzPolicies::compile).toList();
     }
 
-    /** The first policy that matches; {@code host} is lower case without port, {@code path} decoded per segment. */
-    Matched match(String method, String host, PathContainer path) {
+    /**
+     * The first policy that matches; {@code host} is lower case without port, {@code path} decoded per segment. A
+     * {@code null} method or host is one the proxy did not say (nginx's minimal configuration sends only the URI): a
+     * policy that names no method or no host is decided without it, but one that does cannot be, and when such a policy
+     * is reached before any match the request is {@link Undecidable}.
+     */
+    Matched match(String method, String host, PathContainer path) throws Undecidable {
         for (Entry entry : entries) {
-            if (entry.matches(method, host, path)) {
-                return entry.matched();
+            if (!entry.matchesKnown(method, host, path)) {
+                continue;
             }
+            if (method == null && !entry.methods().isEmpty()) {
+                throw new Undecidable(entry.matched().id(), Missing.METHOD);
+            }
+            if (host == null && !entry.hosts().isEmpty()) {
+                throw new Undecidable(entry.matched().id(), Missing.HOST);
+            }
+            return entry.matched();
         }
         return fallback;
     }
 
     /** A matched policy: its id for metrics and logs, and what it requires. */
     record Matched(String id, RoutePolicy policy) {}
+
+    /** What the original request lacks that a policy needs. */
+    enum Missing {
+        METHOD,
+        HOST
+    }
+
+    /** The policy {@code policyId} would have to be consulted, and needs what the request does not say. */
+    static final class Undecidable extends Exception {
+
+        private final String policyId;
+        private final Missing missing;
+
+        Undecidable(String policyId, Missing missing) {
+            super(policyId + " needs the original " + missing, null, false, false);
+            this.policyId = policyId;
+            this.missing = missing;
+        }
+
+        String policyId() {
+            return policyId;
+        }
+
+        Missing missing() {
+            return missing;
+        }
+    }
 
     private static Entry compile(AuthzProperties.Policy policy) {
         List<Pattern> hosts = policy.hosts().stream()
@@ -50,9 +89,11 @@ final class AuthzPolicies {
 
     private record Entry(List<Pattern> hosts, List<PathPattern> paths, List<String> methods, Matched matched) {
 
-        boolean matches(String method, String host, PathContainer path) {
-            return (methods.isEmpty() || methods.contains(method))
-                    && (hosts.isEmpty()
+        /** Whether the entry matches on everything that is known ({@code null}: not known, not compared). */
+        boolean matchesKnown(String method, String host, PathContainer path) {
+            return (method == null || methods.isEmpty() || methods.contains(method))
+                    && (host == null
+                            || hosts.isEmpty()
                             || hosts.stream()
                                     .anyMatch(pattern -> pattern.matcher(host).matches()))
                     && (paths.isEmpty() || paths.stream().anyMatch(pattern -> pattern.matches(path)));

@@ -11,13 +11,15 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  * <ul>
  *   <li>Envoy {@code ext_authz} (HTTP service, path-prefix mode): the original method, the original path and query
  *       appended to the endpoint's path, the original {@code Host}.
- *   <li>nginx {@code auth_request}: {@code X-Original-Method}, {@code X-Original-URI} and {@code X-Original-Host},
- *       which the nginx configuration sets (deploy/examples/nginx).
+ *   <li>nginx {@code auth_request}: {@code X-Original-URI}, {@code X-Original-Method} and {@code X-Original-Host},
+ *       which the nginx configuration sets (deploy/examples/nginx). nginx's own documented configuration sets only
+ *       {@code X-Original-URI}: the method and host are then unknown, and the policies decide without them if they
+ *       can ({@link AuthzPolicies#match}).
  *   <li>Traefik ForwardAuth: {@code X-Forwarded-Method}, {@code X-Forwarded-Uri} and {@code X-Forwarded-Host}.
  * </ul>
  *
- * @param method the original method, upper case
- * @param host the original host, lower case, without port
+ * @param method the original method, upper case; null when nginx's configuration does not send it
+ * @param host the original host, lower case, without port; null when nginx's configuration does not send it
  * @param uri the original request target: path and query, as sent (not decoded)
  */
 record OriginalRequest(String method, String host, String uri) {
@@ -62,8 +64,10 @@ record OriginalRequest(String method, String host, String uri) {
             return new OriginalRequest(request.getMethod().name(), host(one(headers, HttpHeaders.HOST)), uri);
         }
         if (nginx) {
+            String method = oneIfSent(headers, NGINX_METHOD);
+            String host = oneIfSent(headers, NGINX_HOST);
             return new OriginalRequest(
-                    method(one(headers, NGINX_METHOD)), host(one(headers, NGINX_HOST)), one(headers, NGINX_URI));
+                    method == null ? null : method(method), host == null ? null : host(host), one(headers, NGINX_URI));
         }
         if (traefik) {
             return new OriginalRequest(
@@ -83,6 +87,12 @@ record OriginalRequest(String method, String host, String uri) {
             throw new Unreadable("The authorization request has more than one " + name + ".");
         }
         return values.get(0).trim();
+    }
+
+    /** Exactly one value, or null when the header is not sent at all (or blank). */
+    private static String oneIfSent(HttpHeaders headers, String name) throws Unreadable {
+        List<String> values = headers.get(name);
+        return values == null || (values.size() == 1 && values.get(0).isBlank()) ? null : one(headers, name);
     }
 
     private static String method(String value) {

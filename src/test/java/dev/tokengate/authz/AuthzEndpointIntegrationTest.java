@@ -240,9 +240,53 @@ class AuthzEndpointIntegrationTest extends GatewayIntegrationTest {
         assertThat(protocol.askRaw(raw, "GET", "/status/1 HTTP/1.1").status()).isEqualTo(400);
         assertThat(raw.get(AuthzProtocol.PATH, "X-Original-Method: GET").status())
                 .isEqualTo(400);
+        // Traefik always sends all three; nginx's documented configuration only the URI (see below)
         assertThat(raw.get(AuthzProtocol.PATH, uriHeader + ": /status/1").status())
-                .isEqualTo(400);
+                .isEqualTo(protocol == AuthzProtocol.NGINX ? 200 : 400);
         assertThat(protocol.askRaw(raw, "GET", "/status/1").status()).isEqualTo(200);
+    }
+
+    /**
+     * nginx's own documented auth_request configuration sends X-Original-URI only. Policies that name no method and
+     * no host decide without them; a policy that names one, reached before any match, cannot, and the answer says
+     * which header to add (logged once a minute per policy and header, not per request).
+     */
+    @Test
+    void nginxsDocumentedConfigurationIsDecidedWhereNoPolicyNeedsTheMethodOrHost(CapturedOutput output) {
+        RawHttpClient raw = new RawHttpClient(port);
+        String reader = tokens.issue("alice", "orders:read");
+        String admin = tokens.issue("carol", "admin");
+
+        assertThat(raw.get(AuthzProtocol.PATH, "X-Original-URI: /status/1").status())
+                .isEqualTo(200);
+        RawHttpClient.Response needsMethod =
+                raw.get(AuthzProtocol.PATH, "X-Original-URI: /orders/1", "Authorization: Bearer " + reader);
+        RawHttpClient.Response needsHost =
+                raw.get(AuthzProtocol.PATH, "X-Original-URI: /profile", "Authorization: Bearer " + admin);
+        RawHttpClient.Response withTheMethod = raw.get(
+                AuthzProtocol.PATH,
+                "X-Original-URI: /orders/1",
+                "X-Original-Method: GET",
+                "Authorization: Bearer " + reader);
+        RawHttpClient.Response againWithoutTheMethod =
+                raw.get(AuthzProtocol.PATH, "X-Original-URI: /orders/2", "Authorization: Bearer " + reader);
+
+        assertThat(needsMethod.status()).isEqualTo(400);
+        assertThat(needsMethod.body())
+                .contains("The authorization request lacks X-Original-Method, which policy 'orders-write' needs to"
+                        + " decide: set it in the proxy's configuration.");
+        assertThat(needsMethod.header("X-User-Id")).isNull();
+        assertThat(needsHost.status()).isEqualTo(400);
+        assertThat(needsHost.body()).contains("lacks X-Original-Host, which policy 'admin-host' needs");
+        assertThat(withTheMethod.status()).isEqualTo(200);
+        assertThat(withTheMethod.header("X-User-Id")).isEqualTo("alice");
+        assertThat(againWithoutTheMethod.status()).isEqualTo(400);
+        assertThat(output.getOut().lines().filter(line -> line.contains("lacks X-Original-Method")))
+                .singleElement()
+                .asString()
+                .contains("WARN")
+                .contains("(logged once a minute)");
+        assertThat(upstream.requestCount()).isZero();
     }
 
     /**

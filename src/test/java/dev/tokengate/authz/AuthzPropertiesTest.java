@@ -14,7 +14,7 @@ import org.springframework.http.server.PathContainer;
 class AuthzPropertiesTest {
 
     @Test
-    void aPolicyTableBindsAndMatchesFirstEntryFirst() {
+    void aPolicyTableBindsAndMatchesFirstEntryFirst() throws Exception {
         AuthzProperties properties = bind(Map.of(
                 "tokengate.authz.policies[0].id", "health",
                 "tokengate.authz.policies[0].paths", "/health, /status/**",
@@ -43,6 +43,41 @@ class AuthzPropertiesTest {
         assertThat(fallback.policy().requiredScopes()).isEmpty();
         assertThat(properties.path()).isEqualTo("/_tokengate/authz");
         assertThat(properties.enabled()).isFalse();
+    }
+
+    /**
+     * An unknown method or host (null) decides every policy that names none; a policy that names one and matches on
+     * everything known cannot be passed over, since it might be the first match.
+     */
+    @Test
+    void anUnknownMethodOrHostIsUndecidableOnlyWhereAPolicyThatNamesOneWouldBeConsulted() throws Exception {
+        AuthzPolicies policies = new AuthzPolicies(bind(Map.of(
+                        "tokengate.authz.policies[0].id", "status",
+                        "tokengate.authz.policies[0].paths", "/status/**",
+                        "tokengate.authz.policies[0].auth", "none",
+                        "tokengate.authz.policies[1].id", "orders-write",
+                        "tokengate.authz.policies[1].paths", "/orders/**",
+                        "tokengate.authz.policies[1].methods", "POST",
+                        "tokengate.authz.policies[2].id", "orders",
+                        "tokengate.authz.policies[2].paths", "/orders/**",
+                        "tokengate.authz.policies[3].id", "admin",
+                        "tokengate.authz.policies[3].hosts", "admin.example.org"))
+                .policies());
+
+        assertThat(policies.match(null, null, path("/status/1")).id()).isEqualTo("status");
+        assertThat(policies.match("GET", null, path("/orders/1")).id()).isEqualTo("orders");
+        assertThat(policies.match(null, "api.example.org", path("/profile")).id())
+                .isEqualTo(AuthzPolicies.DEFAULT_ID);
+        assertThatThrownBy(() -> policies.match(null, null, path("/orders/1")))
+                .isInstanceOfSatisfying(AuthzPolicies.Undecidable.class, undecidable -> {
+                    assertThat(undecidable.policyId()).isEqualTo("orders-write");
+                    assertThat(undecidable.missing()).isEqualTo(AuthzPolicies.Missing.METHOD);
+                });
+        assertThatThrownBy(() -> policies.match("GET", null, path("/profile")))
+                .isInstanceOfSatisfying(AuthzPolicies.Undecidable.class, undecidable -> {
+                    assertThat(undecidable.policyId()).isEqualTo("admin");
+                    assertThat(undecidable.missing()).isEqualTo(AuthzPolicies.Missing.HOST);
+                });
     }
 
     @Test

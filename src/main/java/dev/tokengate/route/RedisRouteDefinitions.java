@@ -11,13 +11,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinitionRepository;
 import org.springframework.cloud.gateway.support.NotFoundException;
+import org.springframework.context.ApplicationListener;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Cloud Gateway's own {@code RedisRouteDefinitionRepository}, so either can read what the other wrote. Unlike it, this
  * one uses the shared lookup connection, and never stores or loads a route that would fail to load.
  */
-public class RedisRouteDefinitions implements RouteDefinitionRepository {
+public class RedisRouteDefinitions implements RouteDefinitionRepository, ApplicationListener<RefreshRoutesResultEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRouteDefinitions.class);
 
@@ -36,6 +39,14 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
     private final JsonMapper jsonMapper;
     private final RouteDefinitionCheck check;
     private final AtomicReference<List<RouteDefinition>> lastRead = new AtomicReference<>(List.of());
+    /** What the last read from Redis skipped, one line per route; see {@link #skipped()}. */
+    private volatile List<String> skipped = List.of();
+    /** Whether the last call of {@link #getRouteDefinitions()} read Redis, rather than keeping the routes before. */
+    private volatile boolean lastReadFromRedis;
+    /** Whether routes read from Redis have been in service at least once; never false again once true. */
+    private volatile boolean read;
+    /** Completes when the route cache has taken the first routes, read from Redis or not. */
+    private final Sinks.Empty<Void> firstRefresh = Sinks.empty();
 
     public RedisRouteDefinitions(
             SharedRedisConnection redis, RedisKeys keys, JsonMapper jsonMapper, RouteDefinitionCheck check) {
@@ -56,17 +67,24 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
     public Flux<RouteDefinition> getRouteDefinitions() {
         return read().map(entries -> {
                     List<RouteDefinition> routes = new ArrayList<>();
+                    List<String> problems = new ArrayList<>();
                     for (Entry entry : entries) {
                         if (entry.problems().isEmpty()) {
                             routes.add(entry.route());
                         } else {
+                            problems.add(entry.describeProblems());
                             log.warn("Skipping runtime route {}", entry.describeProblems());
                         }
                     }
+                    skipped = List.copyOf(problems);
                     return routes;
                 })
-                .doOnNext(lastRead::set)
+                .doOnNext(routes -> {
+                    lastRead.set(routes);
+                    lastReadFromRedis = true;
+                })
                 .onErrorResume(error -> {
+                    lastReadFromRedis = false;
                     log.warn(
                             "Could not read runtime routes from Redis ({}); keeping the {} read before",
                             error.toString(),
@@ -74,6 +92,48 @@ public class RedisRouteDefinitions implements RouteDefinitionRepository {
                     return Mono.just(lastRead.get());
                 })
                 .flatMapIterable(Function.identity());
+    }
+
+    /**
+     * Published by the route cache once it took the routes of a refresh, whose read of Redis was the last one: from
+     * the first refresh that read Redis on, the routes in service include the stored ones.
+     */
+    @Override
+    public void onApplicationEvent(RefreshRoutesResultEvent event) {
+        if (event.isSuccess() && lastReadFromRedis && !read) {
+            read = true;
+            log.info(
+                    "Runtime routes read from Redis: {} in service",
+                    lastRead.get().size());
+        }
+        firstRefresh.tryEmitEmpty();
+    }
+
+    /**
+     * Completes once the first routes are in the route cache, whether Redis could be read or not: the routes are
+     * loaded just after start-up, so a request arriving before then waits for them rather than being refused.
+     */
+    public Mono<Void> firstRefresh() {
+        return firstRefresh.asMono();
+    }
+
+    /**
+     * Whether the routes stored in Redis have been read and put in service at least once. Until then only the YAML
+     * routes could be served, and a stored route that narrows one of them (a token-required path inside a public
+     * route) would be missing: {@link RoutesNotReadFilter} answers 503 instead.
+     */
+    public boolean isRead() {
+        return read;
+    }
+
+    /** The number of stored routes in service, as of the last read. */
+    public int inService() {
+        return lastRead.get().size();
+    }
+
+    /** The stored routes the last read skipped, each with its id, its Redis key and what keeps it from loading. */
+    public List<String> skipped() {
+        return skipped;
     }
 
     /**

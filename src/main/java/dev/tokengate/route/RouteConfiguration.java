@@ -1,5 +1,6 @@
 package dev.tokengate.route;
 
+import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -54,6 +55,17 @@ class RouteConfiguration {
     RedisRouteDefinitions redisRouteDefinitions(
             SharedRedisConnection connection, RedisKeys keys, JsonMapper jsonMapper, RouteDefinitionCheck check) {
         return new RedisRouteDefinitions(connection, keys, jsonMapper, check);
+    }
+
+    @Bean
+    RoutesNotReadFilter routesNotReadFilter(RedisRouteDefinitions routes, ProblemResponseWriter problems) {
+        return new RoutesNotReadFilter(routes, problems);
+    }
+
+    /** Shown in /actuator/health as {@code routes}, and part of the readiness group. */
+    @Bean
+    RoutesHealthIndicator routesHealthIndicator(RedisRouteDefinitions routes) {
+        return new RoutesHealthIndicator(routes);
     }
 
     @Bean

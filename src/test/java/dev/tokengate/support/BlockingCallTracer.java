@@ -20,6 +20,13 @@ public class BlockingCallTracer implements BlockHoundIntegration {
         // it only while another thread holds it for that increment or while the connection is being reset. Thrown
         // from there, BlockHound's error leaves Lettuce's connection broken for good, which production never sees.
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+        // Spring Boot's Prometheus exemplars look up the tracer once, lazily, under a SingletonSupplier's lock: a
+        // thread parks there only when two meters record their first sample at the same moment (seen when Redis
+        // refused a user's AUTH on several connections at once).
+        builder.allowBlockingCallsInside(
+                "org.springframework.boot.micrometer.tracing.autoconfigure.prometheus"
+                        + ".PrometheusExemplarsAutoConfiguration$LazyTracingSpanContext",
+                "currentSpan");
         builder.blockingMethodCallback(method -> {
             new Exception("Blocking call on a non-blocking thread: " + method).printStackTrace(System.out);
             throw new BlockingOperationError(method);

@@ -1,4 +1,4 @@
-# tokengate's image: built with the Maven wrapper on Temurin 17, run on Temurin 25 with an AOT cache (README, "The
+# tokengate's image: built with the Maven wrapper on Temurin 17, run on Temurin 25 with an AOT cache (docs/deploying.md, "The
 # container image": why these flags, and the start-up and memory they were measured at).
 #
 # Base images are pinned by digest, so a rebuild gets the same JDK until someone decides otherwise. To update, take
@@ -33,7 +33,7 @@ COPY --from=build /extracted/application/ ./
 # OutOfMemoryError so the orchestrator restarts a clean process. Override the whole line with JDK_JAVA_OPTIONS.
 ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 # The AOT cache (JEP 483, 514) of the classes one start loads and links, trained here with the flags above by starting
-# the gateway up to its refreshed context, which needs no Redis. It halves the start (README). /app belongs to root:
+# the gateway up to its refreshed context, which needs no Redis. It halves the start (docs/deploying.md). /app belongs to root:
 # the process writes only to /tmp (the JVM's perf data, Netty's native library), which a read-only root filesystem
 # must mount writable (an emptyDir in Kubernetes, a tmpfs in compose).
 RUN java -XX:AOTCacheOutput=/app/tokengate.aot -Dspring.context.exit=onRefresh -jar tokengate.jar >/dev/null
@@ -42,7 +42,7 @@ USER 10001:10001
 # MANAGEMENT_SERVER_ADDRESS says otherwise (compose and Kubernetes set 0.0.0.0 and restrict who reaches it).
 EXPOSE 8080 8081
 # The readiness probe over bash's /dev/tcp: the JRE image needs no curl for it. Healthy once started and until
-# shutdown begins; Redis is left out on purpose (README, "Health and metrics").
+# shutdown begins; Redis is left out on purpose (docs/operations.md, "Health and metrics").
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["java", "-XX:AOTCache=/app/tokengate.aot", "-jar", "/app/tokengate.jar"]

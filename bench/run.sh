@@ -6,7 +6,7 @@
 # filter (bench/stock-scg), and tokengate with its near cache, without it, and on JDK 25 when Temurin 25 is installed.
 # Every row is measured once per round, rounds interleaved (BENCH_ROUNDS, 3 by default), so that whatever else the
 # machine does weighs on all rows alike; the table gives medians, the goals per-round ratios. Writes the table with
-# the machine, commit and date to bench/results/<date>-<commit>.md and into the README's Performance section.
+# the machine, commit and date to bench/results/<date>-<commit>.md and into docs/performance.md.
 set -euo pipefail
 
 SECONDS_PER_ROW=${1:-10}
@@ -37,7 +37,7 @@ CONTAINER_JAVA_OPTS=${BENCH_CONTAINER_JAVA_OPTS:--Xmx384m -XX:MaxDirectMemorySiz
 GATEWAY_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # empty: the JVM defaults a user gets
 JDK25=${BENCH_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # Another build to measure on the same machine, e.g. the jar of the commit before a change; its results are labelled
-# and the README is left alone.
+# and docs/performance.md is left alone.
 GATEWAY_JAR=${BENCH_JAR:-target/tokengate.jar}
 STOCK_JAR=bench/stock-scg/target/stock-scg.jar
 LABEL=${BENCH_LABEL:-}
@@ -345,20 +345,20 @@ RESULT="bench/results/$DATE-$COMMIT${LABEL:+-$LABEL}.md"
 } >"$RESULT"
 cat "$RESULT"
 if [ "$BAD_GATEWAY_TOTAL" -gt 0 ]; then
-  log "$BAD_GATEWAY_TOTAL requests lost their upstream connection (502s column): the run fails, the README is left alone"
+  log "$BAD_GATEWAY_TOTAL requests lost their upstream connection (502s column): the run fails, docs/performance.md is left alone"
   exit 1
 fi
 
-# The README's Performance section shows the latest table of the checked-out build.
-[ -z "${BENCH_JAR:-}" ] && python3 - "$RESULT" <<'PY' 2>/dev/null || log "README not updated (another jar, or python3 missing)"
+# docs/performance.md shows the latest table of the checked-out build.
+[ -z "${BENCH_JAR:-}" ] && python3 - "$RESULT" <<'PY' 2>/dev/null || log "docs/performance.md not updated (another jar, or python3 missing)"
 import sys
 result = open(sys.argv[1]).read().split("\n", 2)[2].strip()
-readme = open("README.md").read()
+readme = open("docs/performance.md").read()
 start, end = "<!-- bench:start -->", "<!-- bench:end -->"
 if start in readme and end in readme:
     head, rest = readme.split(start, 1)
     _, tail = rest.split(end, 1)
-    link = "Latest run: [`%s`](%s).\n\n" % (sys.argv[1], sys.argv[1])
-    open("README.md", "w").write(head + start + "\n" + link + result + "\n" + end + tail)
+    link = "Latest run: [`%s`](../%s).\n\n" % (sys.argv[1], sys.argv[1])
+    open("docs/performance.md", "w").write(head + start + "\n" + link + result + "\n" + end + tail)
 PY
 log "results in $RESULT"

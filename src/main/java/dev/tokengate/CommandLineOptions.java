@@ -51,7 +51,7 @@ final class CommandLineOptions {
                 (TOKENGATE_AUTH_REDIS_TIMEOUT for tokengate.auth.redis-timeout). For example:
                   --spring.data.redis.host=redis --spring.data.redis.port=6379
                   --tokengate.auth.redis-timeout=250ms --tokengate.admin.token-sha256=<sha256 of the admin token>
-                The README's Configuration section lists every setting; an unknown tokengate.* setting stops startup.
+                docs/configuration.md lists every setting; an unknown tokengate.* setting stops startup.
 
                 Ports: 8080 for traffic (server.port), 8081 for health, metrics and the admin API
                 (management.server.port).

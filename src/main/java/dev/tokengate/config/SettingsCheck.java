@@ -139,7 +139,7 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
     private static String suggestion(String key, Set<String> known) {
         return NearestName.among(known, key)
                 .map(nearest -> "did you mean '" + nearest + "'?")
-                .orElse("no setting has this name; the README's Configuration section lists them all.");
+                .orElse("no setting has this name; docs/configuration.md lists them all.");
     }
 
     /**

@@ -24,7 +24,7 @@ public record RedisFailure(Cause cause, String message) {
         DNS("host name not found (DNS)"),
         TIMEOUT("no answer in time"),
         AUTHENTICATION("authentication failed (NOAUTH/WRONGPASS): check spring.data.redis.username and password"),
-        PERMISSION("the Redis user lacks a permission (NOPERM): see the README's ACL line"),
+        PERMISSION("the Redis user lacks a permission (NOPERM): see the ACL line in docs/operations.md"),
         TLS("TLS handshake failed: check spring.data.redis.ssl and the server's certificate"),
         PROTOCOL("Redis answered with an error or in a way the client did not expect"),
         DISCONNECTED("the connection is down and being reopened"),

@@ -3,7 +3,7 @@ package dev.tokengate.redis;
 /**
  * Every Redis key, hash field and channel the gateway reads or writes, named here and nowhere else. Only the token key
  * prefix is configurable ({@code tokengate.auth.key-prefix}); the defaults are those of every earlier release, so data
- * already in Redis keeps working. The README lists them all with the ACL they need.
+ * already in Redis keeps working. docs/operations.md lists them all with the ACL they need.
  */
 public final class RedisKeys {
 

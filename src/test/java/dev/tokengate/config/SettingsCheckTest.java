@@ -52,7 +52,7 @@ class SettingsCheckTest {
                                         .contains("'tokengate.cache.ttl'"))
                                 .anySatisfy(line -> assertThat(line)
                                         .contains("'tokengate.nope'")
-                                        .contains("the README's Configuration section lists them all")));
+                                        .contains("docs/configuration.md lists them all")));
     }
 
     /** Both spellings Spring Boot binds pass; a misspelt variable is named as it was set. */

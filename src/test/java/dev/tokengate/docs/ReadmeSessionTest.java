@@ -59,7 +59,8 @@ class ReadmeSessionTest {
     @Test
     void theSessionRunsAsWrittenAndAnswersAsItSays(@TempDir Path directory) throws Exception {
         Assumptions.assumeTrue(onPath("curl"), "the README's session needs curl, which is not installed here");
-        List<ReadmeBlocks.Block> session = ReadmeBlocks.of(Path.of("README.md")).session();
+        List<ReadmeBlocks.Block> session =
+                ReadmeBlocks.of(Path.of("docs/operations.md")).session();
         assertThat(session).hasSizeGreaterThanOrEqualTo(2);
 
         StringBuilder script = new StringBuilder(PRELUDE);

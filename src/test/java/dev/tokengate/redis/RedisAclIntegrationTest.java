@@ -77,11 +77,11 @@ class RedisAclIntegrationTest {
 
     /** The README's line, with its placeholder password replaced: {@code ACL SETUSER tokengate on >...}. */
     static List<String> readmeAclLine() throws IOException {
-        String line = Files.readAllLines(Path.of("README.md")).stream()
+        String line = Files.readAllLines(Path.of("docs/operations.md")).stream()
                 .map(String::trim)
                 .filter(text -> text.startsWith("ACL SETUSER " + USER + " "))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("README.md has no 'ACL SETUSER tokengate' line"));
+                .orElseThrow(() -> new AssertionError("docs/operations.md has no 'ACL SETUSER tokengate' line"));
         return Arrays.stream(line.split("\\s+"))
                 .map(word -> word.startsWith(">") ? ">" + PASSWORD : word)
                 .toList();

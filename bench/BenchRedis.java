@@ -26,6 +26,7 @@ import java.util.Set;
  * seed PORT COUNT VALID_FILE UNKNOWN_FILE   store COUNT tokens as ops would, write them and as many unknown ones
  * calls PORT                                commands Redis has run so far, except the benchmark's and health checks
  * revocation PORT URL COUNT                 COUNT tokens, each made hot at URL, then deleted: how soon URL refuses it
+ * lastuse PORT BATCHES MEMBERS              Redis time per call of the last-use write, as EVAL and as EVALSHA
  * </pre>
  */
 public class BenchRedis {
@@ -45,6 +46,7 @@ public class BenchRedis {
                 case "seed" -> seed(in, out, Integer.parseInt(args[2]), Path.of(args[3]), Path.of(args[4]));
                 case "calls" -> System.out.println(lookupCalls(in, out));
                 case "revocation" -> revocation(in, out, URI.create(args[2]), Integer.parseInt(args[3]));
+                case "lastuse" -> lastUse(in, out, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             }
         }
@@ -116,6 +118,75 @@ public class BenchRedis {
                 micros.get(count - 1) / 1000.0,
                 onTheNextRequest,
                 count);
+    }
+
+    /**
+     * The last-use write (LastUseRecorder's script, read from its source) on a sorted set of {@code members} hashes,
+     * {@code batches} calls of 500 each, sent first as {@code EVAL} with the text (as before issue 29) and then as
+     * {@code EVALSHA} with the digest (LuaScript): Redis's own time per call from {@code INFO commandstats}.
+     */
+    private static void lastUse(InputStream in, OutputStream out, int batches, int members) throws Exception {
+        String script = lastUseScript();
+        SecureRandom random = new SecureRandom();
+        List<String> hashes = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < members; i++) {
+            byte[] bytes = new byte[32];
+            random.nextBytes(bytes);
+            hashes.add(HexFormat.of().formatHex(bytes));
+            write(out, "ZADD", LAST_USED, Long.toString(now - random.nextInt(1_000_000)), hashes.get(i));
+            if ((i + 1) % SEED_BATCH == 0 || i + 1 == members) {
+                out.flush();
+                for (int replies = (i % SEED_BATCH) + 1; replies > 0; replies--) {
+                    readLine(in);
+                }
+            }
+        }
+        write(out, "SCRIPT", "LOAD", script);
+        out.flush();
+        readLine(in);
+        String sha = readLine(in);
+        for (String command : List.of("EVAL", "EVALSHA")) {
+            write(out, "CONFIG", "RESETSTAT");
+            out.flush();
+            readLine(in);
+            for (int batch = 0; batch < batches; batch++) {
+                List<String> call = new ArrayList<>(List.of(command, command.equals("EVAL") ? script : sha, "1"));
+                long at = System.currentTimeMillis();
+                call.addAll(List.of(LAST_USED, Long.toString(at), Long.toString(at - 90L * 24 * 3600 * 1000)));
+                for (int i = 0; i < 500; i++) {
+                    call.add(hashes.get(random.nextInt(members)));
+                }
+                write(out, call.toArray(String[]::new));
+                out.flush();
+                readLine(in);
+            }
+            System.out.printf(
+                    "%s: %s µs of Redis time per call (%d calls of 500 hashes, sorted set of %d)%n",
+                    command, usecPerCall(in, out, command.toLowerCase()), batches, members);
+        }
+    }
+
+    private static final String LAST_USED = "auth:tokens:last-used";
+
+    private static String lastUseScript() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/tokengate/usage/LastUseRecorder.java"));
+        int start = source.indexOf("\"\"\"", source.indexOf("WRITE = LuaScript")) + 3;
+        return source.substring(start, source.indexOf("\"\"\"", start)).strip().replaceAll("\n\\s+", "\n");
+    }
+
+    private static String usecPerCall(InputStream in, OutputStream out, String command) throws IOException {
+        write(out, "INFO", "commandstats");
+        out.flush();
+        String header = readLine(in);
+        byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)) + 2);
+        for (String line : new String(body, StandardCharsets.US_ASCII).split("\r\n")) {
+            if (line.startsWith("cmdstat_" + command + ":")) {
+                int start = line.indexOf("usec_per_call=") + "usec_per_call=".length();
+                return line.substring(start, line.indexOf(',', start));
+            }
+        }
+        return "?";
     }
 
     private static void expect(int status, int expected) {

@@ -1,5 +1,6 @@
 package dev.tokengate.admin;
 
+import dev.tokengate.redis.LuaScript;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenHashing;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
-import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Flux;
@@ -43,32 +43,32 @@ public class TokenAdministration {
      * The token key's fields and lifetime in one step; it is the only key it touches. ARGV: the lifetime in
      * milliseconds, then field, value pairs; an empty value is not written.
      */
-    private static final String WRITE_TOKEN = """
+    private static final LuaScript<Long> WRITE_TOKEN = LuaScript.returningNumber("""
             for i = 2, #ARGV, 2 do
               if ARGV[i + 1] ~= '' then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
-            """;
+            """);
 
     /**
      * Changes a live token's remaining lifetime (ARGV[1] milliseconds, '' to keep it) and the fields of the field,
      * value pairs that follow, in one step that writes nothing when the key is gone: a plain HSET would create a token
      * without a user or an expiry. 0 when there is no such token.
      */
-    private static final String PATCH_TOKEN = """
+    private static final LuaScript<Long> PATCH_TOKEN = LuaScript.returningNumber("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             if ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             return 1
-            """;
+            """);
 
     /**
      * Ends a token that is being replaced: after ARGV[3] milliseconds (never later than it would have ended anyway),
      * or at once for 0. Answers "<remaining ms>\n<user>\n<label>\n<scopes>" of the token as it was, false when there is no
      * such token, and "-3" without touching a token that names no user (there is no one to issue a successor for).
      */
-    private static final String END_FOR_ROTATION = """
+    private static final LuaScript<String> END_FOR_ROTATION = LuaScript.returningText("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return false end
             local user = redis.call('HGET', KEYS[1], ARGV[1])
             if not user then return '-3' end
@@ -84,16 +84,16 @@ public class TokenAdministration {
               remaining = grace
             end
             return remaining .. '\\n' .. user .. '\\n' .. label .. '\\n' .. scopes
-            """;
+            """);
 
     /** Deletes the token key and says whose it was, in one step on that one key. */
-    private static final String DELETE_TOKEN = """
+    private static final LuaScript<String> DELETE_TOKEN = LuaScript.returningText("""
             local found = redis.pcall('HGET', KEYS[1], ARGV[1])
             local deleted = redis.call('DEL', KEYS[1])
             if deleted == 1 and type(found) == 'string' then return found end
             if deleted == 1 then return '' end
             return false
-            """;
+            """);
 
     private final SharedRedisConnection redis;
     private final RedisKeys keys;
@@ -115,9 +115,8 @@ public class TokenAdministration {
                     Instant expiresAt = now.plus(ttl);
                     return commands(connection ->
                                     connection.setCommands().sAdd(bytes(keys.userTokens(user)), List.of(bytes(hash))))
-                            .then(script(
-                                    WRITE_TOKEN,
-                                    ReturnType.INTEGER,
+                            .then(WRITE_TOKEN.run(
+                                    redis,
                                     keys.token(hash),
                                     Long.toString(ttl.toMillis()),
                                     RedisKeys.USER_FIELD,
@@ -169,8 +168,9 @@ public class TokenAdministration {
         if (label != null) {
             args.addAll(List.of(RedisKeys.LABEL_FIELD, label));
         }
-        return script(PATCH_TOKEN, ReturnType.INTEGER, keys.token(hash), args.toArray(String[]::new))
-                .filter(patched -> (Long) patched == 1)
+        return PATCH_TOKEN
+                .run(redis, keys.token(hash), args)
+                .filter(patched -> patched == 1)
                 .flatMap(patched -> describe(hash))
                 .flatMap(Mono::justOrEmpty);
     }
@@ -180,15 +180,14 @@ public class TokenAdministration {
      * grace} (at once for zero): so a token already gone gets none. Empty when there is no such token.
      */
     public Mono<Rotation> rotate(String hash, Duration grace, Duration ttl) {
-        return script(
-                        END_FOR_ROTATION,
-                        ReturnType.VALUE,
+        return END_FOR_ROTATION
+                .run(
+                        redis,
                         keys.token(hash),
                         RedisKeys.USER_FIELD,
                         RedisKeys.SCOPES_FIELD,
                         Long.toString(grace.toMillis()),
                         RedisKeys.LABEL_FIELD)
-                .map(ended -> text((ByteBuffer) ended))
                 .flatMap(ended -> {
                     if (ended.equals("-3")) {
                         return Mono.error(new NoUserException());
@@ -215,8 +214,8 @@ public class TokenAdministration {
 
     /** True if a token with this hash existed. */
     public Mono<Boolean> revoke(String hash) {
-        return script(DELETE_TOKEN, ReturnType.VALUE, keys.token(hash), RedisKeys.USER_FIELD)
-                .map(owner -> text((ByteBuffer) owner))
+        return DELETE_TOKEN
+                .run(redis, keys.token(hash), RedisKeys.USER_FIELD)
                 .flatMap(owner -> owner.isEmpty()
                         ? Mono.just(true)
                         : removeMembers(bytes(keys.userTokens(owner)), List.of(hash))
@@ -325,18 +324,6 @@ public class TokenAdministration {
 
     private <T> Mono<T> commands(Function<ReactiveRedisConnection, Mono<T>> commands) {
         return redis.connection().flatMap(commands);
-    }
-
-    private Mono<Object> script(String script, ReturnType type, String key, String... args) {
-        ByteBuffer[] keyAndArgs = new ByteBuffer[1 + args.length];
-        keyAndArgs[0] = bytes(key);
-        for (int i = 0; i < args.length; i++) {
-            keyAndArgs[i + 1] = bytes(args[i]);
-        }
-        return commands(connection -> connection
-                .scriptingCommands()
-                .eval(bytes(script), type, 1, keyAndArgs)
-                .next());
     }
 
     private static ByteBuffer bytes(String value) {

@@ -3,16 +3,14 @@ package dev.tokengate.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tokengate.redis.LuaScript;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,11 +23,11 @@ import reactor.core.publisher.Mono;
 public class FailedAttemptGuard {
 
     /** One round trip, atomic across instances: count the failure, open the window on the first one. */
-    private static final String COUNT_FAILURE = """
+    private static final LuaScript<List<Long>> COUNT_FAILURE = LuaScript.returningNumbers("""
             local count = redis.call('INCR', KEYS[1])
             if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             return {count, redis.call('PTTL', KEYS[1])}
-            """;
+            """);
 
     private static final long MAXIMUM_BLOCKED_ADDRESSES = 100_000;
     private static final Mono<Long> NOT_BLOCKED = Mono.just(0L);
@@ -97,14 +95,8 @@ public class FailedAttemptGuard {
             return NOT_BLOCKED;
         }
         String group = groups.of(address);
-        ByteBuffer key = ByteUtils.getByteBuffer(keys.failedAttempts(group));
-        ByteBuffer windowMillis = ByteUtils.getByteBuffer(Long.toString(window.toMillis()));
-        return redis.connection()
-                .flatMap(connection -> connection
-                        .scriptingCommands()
-                        .<List<Long>>eval(
-                                ByteUtils.getByteBuffer(COUNT_FAILURE), ReturnType.MULTI, 1, key, windowMillis)
-                        .next())
+        return COUNT_FAILURE
+                .run(redis, keys.failedAttempts(group), Long.toString(window.toMillis()))
                 .map(counted -> block(group, counted.get(0), counted.get(1)))
                 .onErrorResume(error -> {
                     log.debug("Could not count a failed attempt: {}", error.toString());

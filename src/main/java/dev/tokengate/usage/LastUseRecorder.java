@@ -1,10 +1,10 @@
 package dev.tokengate.usage;
 
+import dev.tokengate.redis.LuaScript;
 import dev.tokengate.redis.RedisFailure;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenRecord;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,11 +35,11 @@ public class LastUseRecorder implements SmartLifecycle {
      * ARGV[1]: the time of the write (epoch ms), ARGV[2]: the oldest time kept, then token hashes. GT: an instance
      * whose clock is behind never moves a last use back.
      */
-    private static final String WRITE = """
+    private static final LuaScript<Long> WRITE = LuaScript.returningNumber("""
             for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[i]) end
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
             return #ARGV - 2
-            """;
+            """);
 
     private static final Logger log = LoggerFactory.getLogger(LastUseRecorder.class);
 
@@ -123,18 +121,11 @@ public class LastUseRecorder implements SmartLifecycle {
     }
 
     private Mono<Long> write(List<String> hashes, long now, long oldestKept) {
-        ByteBuffer[] keyAndArgs = new ByteBuffer[3 + hashes.size()];
-        keyAndArgs[0] = ByteUtils.getByteBuffer(keys.lastUsed());
-        keyAndArgs[1] = ByteUtils.getByteBuffer(Long.toString(now));
-        keyAndArgs[2] = ByteUtils.getByteBuffer(Long.toString(oldestKept));
-        for (int i = 0; i < hashes.size(); i++) {
-            keyAndArgs[3 + i] = ByteUtils.getByteBuffer(hashes.get(i));
-        }
-        return redis.connection()
-                .flatMap(connection -> connection
-                        .scriptingCommands()
-                        .<Long>eval(ByteUtils.getByteBuffer(WRITE), ReturnType.INTEGER, 1, keyAndArgs)
-                        .next());
+        List<String> args = new ArrayList<>(2 + hashes.size());
+        args.add(Long.toString(now));
+        args.add(Long.toString(oldestKept));
+        args.addAll(hashes);
+        return WRITE.run(redis, keys.lastUsed(), args);
     }
 
     @Override

@@ -1,0 +1,102 @@
+package dev.tokengate.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Function;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.util.ByteUtils;
+import reactor.core.publisher.Mono;
+
+/**
+ * A Lua script run as Redis caches scripts: {@code EVALSHA} with its SHA-1, so only the digest travels and Redis need
+ * not hash the text; {@code EVAL}, which also caches it, only when Redis answers {@code NOSCRIPT} (a restart, a
+ * failover to a node that never ran it, {@code SCRIPT FLUSH}). Every script here touches the one key it is given,
+ * which keeps it valid on Redis Cluster. Its answer comes back typed: a number, text, or a list of numbers.
+ *
+ * @param <T> what the script returns
+ */
+public final class LuaScript<T> {
+
+    private final RedisScript<?> script;
+    private final ByteBuffer text;
+    private final ReturnType returnType;
+    private final Function<Object, T> answer;
+
+    private LuaScript(String text, Class<?> resultType, ReturnType returnType, Function<Object, T> answer) {
+        this.script = RedisScript.of(text, resultType);
+        this.text = ByteUtils.getByteBuffer(text);
+        this.returnType = returnType;
+        this.answer = answer;
+    }
+
+    /** A script that returns an integer. */
+    public static LuaScript<Long> returningNumber(String text) {
+        return new LuaScript<>(text, Long.class, ReturnType.INTEGER, Long.class::cast);
+    }
+
+    /** A script that returns a string, or {@code false} (nil) for no answer: then it completes empty. */
+    public static LuaScript<String> returningText(String text) {
+        return new LuaScript<>(
+                text,
+                String.class,
+                ReturnType.VALUE,
+                value -> StandardCharsets.UTF_8.decode((ByteBuffer) value).toString());
+    }
+
+    /** A script that returns an array of integers. */
+    @SuppressWarnings("unchecked")
+    public static LuaScript<List<Long>> returningNumbers(String text) {
+        return new LuaScript<>(text, List.class, ReturnType.MULTI, value -> (List<Long>) value);
+    }
+
+    /** The script's SHA-1, by which Redis knows it. */
+    public String sha1() {
+        return script.getSha1();
+    }
+
+    /** Runs the script on {@code key} with {@code args} as ARGV. */
+    public Mono<T> run(SharedRedisConnection redis, String key, List<String> args) {
+        ByteBuffer[] keyAndArgs = new ByteBuffer[1 + args.size()];
+        keyAndArgs[0] = ByteUtils.getByteBuffer(key);
+        for (int i = 0; i < args.size(); i++) {
+            keyAndArgs[i + 1] = ByteUtils.getByteBuffer(args.get(i));
+        }
+        return redis.connection()
+                .flatMap(connection -> connection
+                        .scriptingCommands()
+                        .evalSha(script.getSha1(), returnType, 1, duplicates(keyAndArgs))
+                        .next()
+                        .onErrorResume(
+                                LuaScript::isNoScript,
+                                noScript -> connection
+                                        .scriptingCommands()
+                                        .eval(text.duplicate(), returnType, 1, duplicates(keyAndArgs))
+                                        .next()))
+                .map(answer);
+    }
+
+    /** Runs the script on {@code key} with {@code args} as ARGV. */
+    public Mono<T> run(SharedRedisConnection redis, String key, String... args) {
+        return run(redis, key, List.of(args));
+    }
+
+    /** Lettuce's own type for the {@code NOSCRIPT} error, wherever Spring's translation put it in the chain. */
+    static boolean isNoScript(Throwable error) {
+        return error instanceof RedisNoScriptException
+                || NestedExceptionUtils.getRootCause(error) instanceof RedisNoScriptException
+                || error.getCause() instanceof RedisNoScriptException;
+    }
+
+    // A ByteBuffer is read by writing it: each attempt gets its own view of the same bytes.
+    private static ByteBuffer[] duplicates(ByteBuffer[] buffers) {
+        ByteBuffer[] copies = new ByteBuffer[buffers.length];
+        for (int i = 0; i < buffers.length; i++) {
+            copies[i] = buffers[i].duplicate();
+        }
+        return copies;
+    }
+}

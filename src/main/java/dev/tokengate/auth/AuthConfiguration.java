@@ -21,18 +21,17 @@ class AuthConfiguration {
     TokenCheck tokenCheck(
             AuthProperties properties,
             TokenStore tokenStore,
-            AuthFailureWriter authFailureWriter,
             FailedAttemptGuard guard,
             ClientAddresses clientAddresses,
             LastUseRecorder lastUseRecorder,
             MeterRegistry meterRegistry) {
-        return new TokenCheck(
-                properties, tokenStore, authFailureWriter, guard, clientAddresses, lastUseRecorder, meterRegistry);
+        return new TokenCheck(properties, tokenStore, guard, clientAddresses, lastUseRecorder, meterRegistry);
     }
 
     @Bean
-    TokenAuthenticationFilter tokenAuthenticationFilter(AuthProperties properties, TokenCheck tokenCheck) {
-        return new TokenAuthenticationFilter(properties, tokenCheck);
+    TokenAuthenticationFilter tokenAuthenticationFilter(
+            AuthProperties properties, TokenCheck tokenCheck, AuthFailureWriter authFailureWriter) {
+        return new TokenAuthenticationFilter(properties, tokenCheck, authFailureWriter);
     }
 
     @Bean

@@ -6,7 +6,7 @@ import org.springframework.http.HttpStatus;
  * Why the gateway answers a request itself instead of forwarding it, with the status, RFC 6750 error code and detail
  * that clients and ops rely on.
  */
-public enum AuthFailure implements AuthDecision {
+public enum AuthFailure {
     MISSING(HttpStatus.UNAUTHORIZED, null, "Authentication credentials were not provided."),
     /** RFC 6750 section 3.1: a malformed request is a 400. */
     MALFORMED(HttpStatus.BAD_REQUEST, "invalid_request", "Malformed credentials."),

@@ -24,13 +24,18 @@ public final class AuthFailureWriter {
         this.problemWriter = problemWriter;
     }
 
-    public Mono<Void> write(ServerWebExchange exchange, AuthFailure failure, RoutePolicy policy) {
-        return write(exchange, failure, policy, RETRY_AFTER_SECONDS);
-    }
-
-    /** The 429 for a client address that is blocked for {@code seconds} more. */
-    public Mono<Void> writeTooManyAttempts(ServerWebExchange exchange, long seconds) {
-        return write(exchange, AuthFailure.TOO_MANY_ATTEMPTS, null, Long.toString(seconds));
+    /** The answer to a refused request: a {@link TokenDecision.Denied}, or {@link TokenDecision#UNAVAILABLE}. */
+    public Mono<Void> refuse(ServerWebExchange exchange, TokenDecision refusal) {
+        if (refusal instanceof TokenDecision.Denied denied) {
+            String retryAfter = denied.failure() == AuthFailure.TOO_MANY_ATTEMPTS
+                    ? Long.toString(denied.retryAfterSeconds())
+                    : RETRY_AFTER_SECONDS;
+            return write(exchange, denied.failure(), denied.policy(), retryAfter);
+        }
+        if (refusal == TokenDecision.UNAVAILABLE) {
+            return write(exchange, AuthFailure.UNAVAILABLE, null, RETRY_AFTER_SECONDS);
+        }
+        throw new IllegalArgumentException("Not a refusal: " + refusal);
     }
 
     private Mono<Void> write(ServerWebExchange exchange, AuthFailure failure, RoutePolicy policy, String retryAfter) {

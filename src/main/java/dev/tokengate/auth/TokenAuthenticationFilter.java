@@ -38,6 +38,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
             TokenAuthenticationFilter.class.getName() + ".withheldCredentials";
 
     private final TokenCheck tokenCheck;
+    private final AuthFailureWriter refusals;
     private final IdentityHeaders identityHeaders;
     private final boolean forwardCredentials;
 
@@ -48,8 +49,9 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final Cache<Route, RoutePolicy> policies =
             Caffeine.newBuilder().weakKeys().build();
 
-    public TokenAuthenticationFilter(AuthProperties properties, TokenCheck tokenCheck) {
+    public TokenAuthenticationFilter(AuthProperties properties, TokenCheck tokenCheck, AuthFailureWriter refusals) {
         this.tokenCheck = tokenCheck;
+        this.refusals = refusals;
         this.identityHeaders = new IdentityHeaders(properties.userHeader(), properties.scopesHeader());
         this.forwardCredentials = properties.forwardCredentials();
     }
@@ -61,7 +63,11 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         if (!policy.authRequired()) {
             return chain.filter(withoutClientIdentity(exchange));
         }
-        return tokenCheck.check(exchange, route.getId(), policy, token -> forward(exchange, chain, token));
+        return tokenCheck
+                .check(exchange, route.getId(), policy)
+                .flatMap(decision -> decision instanceof TokenDecision.Allowed allowed
+                        ? forward(exchange, chain, allowed.token())
+                        : refusals.refuse(exchange, decision));
     }
 
     private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, TokenRecord token) {

@@ -6,19 +6,18 @@ import dev.tokengate.token.TokenStore;
 import dev.tokengate.token.TokenStoreUnavailableException;
 import dev.tokengate.usage.LastUseRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 /**
- * Checks the token a request carries against a policy, with the guard, the metrics and the refusal answers: the one
- * token check behind both the gateway's routes and the authorization endpoint other proxies call. A request it
- * refuses is answered here; one it accepts goes on to what the caller does with the valid token.
+ * Checks the token a request carries against a policy, with the guard and the metrics: the one token check behind
+ * both the gateway's routes and the authorization endpoint other proxies call. It answers with a {@link
+ * TokenDecision}, which each of them renders (forwarding, or allowing, or {@link AuthFailureWriter} writing the
+ * refusal); it never writes a response itself.
  */
 public final class TokenCheck {
 
@@ -26,7 +25,6 @@ public final class TokenCheck {
 
     private final AuthorizationHeaderParser parser;
     private final TokenStore tokenStore;
-    private final AuthFailureWriter failureWriter;
     private final AuthMetrics metrics;
     private final FailedAttemptGuard guard;
     private final ClientAddresses clientAddresses;
@@ -41,14 +39,12 @@ public final class TokenCheck {
     public TokenCheck(
             AuthProperties properties,
             TokenStore tokenStore,
-            AuthFailureWriter failureWriter,
             FailedAttemptGuard guard,
             ClientAddresses clientAddresses,
             LastUseRecorder lastUses,
             MeterRegistry registry) {
         this.parser = new AuthorizationHeaderParser(properties.schemes());
         this.tokenStore = tokenStore;
-        this.failureWriter = failureWriter;
         this.metrics = new AuthMetrics(registry);
         this.guard = guard;
         this.clientAddresses = clientAddresses;
@@ -56,30 +52,32 @@ public final class TokenCheck {
     }
 
     /**
-     * Checks the request's token against {@code policy}, which must require one. Counted under {@code routeId}.
-     *
-     * @param valid what to do with a token that is valid and has the scopes the policy requires
+     * Checks the request's token against {@code policy}, which must require one; counted under {@code routeId}, and
+     * the user of an allowed request noted for the access log. Never an error: a store that cannot answer is {@link
+     * TokenDecision#UNAVAILABLE}.
      */
-    public Mono<Void> check(
-            ServerWebExchange exchange, String routeId, RoutePolicy policy, Function<TokenRecord, Mono<Void>> valid) {
+    public Mono<TokenDecision> check(ServerWebExchange exchange, String routeId, RoutePolicy policy) {
         Credentials credentials =
                 parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.Token token) {
             long blocked = guard.secondsBlocked(clientAddress(exchange));
-            if (blocked > 0) {
-                return whileBlocked(exchange, routeId, policy, token, blocked, valid);
-            }
-            Mono<TokenRecord> lookup = tokenStore.lookup(token.value());
-            AuthDecision known = decidedAlready(lookup, policy);
-            return known != null
-                    ? act(exchange, routeId, policy, known, valid)
-                    : authenticate(lookup, policy).flatMap(decision -> act(exchange, routeId, policy, decision, valid));
+            Mono<TokenDecision> decision = blocked > 0
+                    ? Mono.just(whileBlocked(token, policy, blocked))
+                    : tokenStore
+                            .lookup(token.value())
+                            .map(record -> decide(record, policy))
+                            .switchIfEmpty(Mono.defer(() -> unknownToken(exchange, policy)))
+                            .onErrorReturn(TokenStoreUnavailableException.class, TokenDecision.UNAVAILABLE);
+            return decision.doOnNext(decided -> count(exchange, routeId, decided));
         }
+        AuthFailure failure = AuthFailure.MISSING;
         if (credentials instanceof Credentials.Malformed malformed) {
             log.debug("Malformed credentials: {}", malformed.reason());
-            return reject(exchange, routeId, policy, AuthFailure.MALFORMED);
+            failure = AuthFailure.MALFORMED;
         }
-        return reject(exchange, routeId, policy, AuthFailure.MISSING);
+        TokenDecision denied = TokenDecision.Denied.because(failure, policy);
+        count(exchange, routeId, denied);
+        return Mono.just(denied);
     }
 
     /**
@@ -87,83 +85,48 @@ public final class TokenCheck {
      * valid costs no lookup: users behind the same address as a guesser (a NAT, a proxy not counted in {@code
      * trusted-proxy-count}) keep working with tokens they used recently here, while the guesser's unknown tokens get 429.
      */
-    private Mono<Void> whileBlocked(
-            ServerWebExchange exchange,
-            String routeId,
-            RoutePolicy policy,
-            Credentials.Token token,
-            long blocked,
-            Function<TokenRecord, Mono<Void>> valid) {
+    private TokenDecision whileBlocked(Credentials.Token token, RoutePolicy policy, long blocked) {
         TokenRecord known = tokenStore.knownValid(token.value());
-        return known != null
-                ? act(exchange, routeId, policy, decide(known, policy), valid)
-                : tooManyAttempts(exchange, routeId, blocked);
+        return known != null ? decide(known, policy) : tooManyAttempts(blocked);
+    }
+
+    /** An unknown token counts against the client address, and may be the one that blocks it. */
+    private Mono<TokenDecision> unknownToken(ServerWebExchange exchange, RoutePolicy policy) {
+        return guard.recordFailure(clientAddress(exchange))
+                .map(blocked -> blocked > 0
+                        ? tooManyAttempts(blocked)
+                        : TokenDecision.Denied.because(AuthFailure.INVALID, policy));
+    }
+
+    private static TokenDecision tooManyAttempts(long seconds) {
+        return new TokenDecision.Denied(AuthFailure.TOO_MANY_ATTEMPTS, null, seconds);
     }
 
     private String clientAddress(ServerWebExchange exchange) {
         return clientAddresses.of(exchange).address();
     }
 
-    private Mono<AuthDecision> authenticate(Mono<TokenRecord> lookup, RoutePolicy policy) {
-        return lookup.map(record -> decide(record, policy))
-                .defaultIfEmpty(AuthFailure.INVALID)
-                .onErrorReturn(TokenStoreUnavailableException.class, AuthFailure.UNAVAILABLE);
-    }
-
-    /**
-     * The decision, if the answer is already at hand: a near-cache hit is a resolved {@code Mono.just} or {@code
-     * Mono.empty}, and deciding on it directly spares every request on a hot token a chain of operators.
-     */
-    private AuthDecision decidedAlready(Mono<TokenRecord> lookup, RoutePolicy policy) {
-        if (!(lookup instanceof Fuseable.ScalarCallable<?> resolved)) {
-            return null;
-        }
-        try {
-            TokenRecord record = (TokenRecord) resolved.call();
-            return record == null ? AuthFailure.INVALID : decide(record, policy);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     /** A valid token counts as used whether or not its scopes suffice. */
-    private AuthDecision decide(TokenRecord record, RoutePolicy policy) {
+    private TokenDecision decide(TokenRecord record, RoutePolicy policy) {
         lastUses.used(record);
-        return policy.isSatisfiedBy(record) ? new AuthDecision.Authenticated(record) : AuthFailure.FORBIDDEN;
+        return policy.isSatisfiedBy(record)
+                ? new TokenDecision.Allowed(record)
+                : TokenDecision.Denied.because(AuthFailure.FORBIDDEN, policy);
     }
 
-    private Mono<Void> act(
-            ServerWebExchange exchange,
-            String routeId,
-            RoutePolicy policy,
-            AuthDecision decision,
-            Function<TokenRecord, Mono<Void>> valid) {
-        if (decision instanceof AuthDecision.Authenticated authenticated) {
+    private void count(ServerWebExchange exchange, String routeId, TokenDecision decision) {
+        if (decision instanceof TokenDecision.Allowed allowed) {
             metrics.authenticated(routeId);
             exchange.getAttributes()
-                    .put(AccessLogFilter.USER_ATTRIBUTE, authenticated.token().user());
-            return valid.apply(authenticated.token());
+                    .put(AccessLogFilter.USER_ATTRIBUTE, allowed.token().user());
+            return;
         }
-        if (decision == AuthFailure.INVALID) {
-            return guard.recordFailure(clientAddress(exchange))
-                    .flatMap(blocked -> blocked > 0
-                            ? tooManyAttempts(exchange, routeId, blocked)
-                            : reject(exchange, routeId, policy, AuthFailure.INVALID));
-        }
-        return reject(exchange, routeId, policy, (AuthFailure) decision);
-    }
-
-    private Mono<Void> tooManyAttempts(ServerWebExchange exchange, String routeId, long seconds) {
-        metrics.refused(routeId, AuthFailure.TOO_MANY_ATTEMPTS);
-        return failureWriter.writeTooManyAttempts(exchange, seconds);
-    }
-
-    private Mono<Void> reject(ServerWebExchange exchange, String routeId, RoutePolicy policy, AuthFailure failure) {
+        AuthFailure failure =
+                decision instanceof TokenDecision.Denied denied ? denied.failure() : AuthFailure.UNAVAILABLE;
         metrics.refused(routeId, failure);
         if (log.isDebugEnabled()) {
             ServerHttpRequest request = exchange.getRequest();
             log.debug("Refused {} {} on route {}: {}", request.getMethod(), request.getPath(), routeId, failure);
         }
-        return failureWriter.write(exchange, failure, policy);
     }
 }

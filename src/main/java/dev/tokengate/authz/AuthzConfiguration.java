@@ -1,5 +1,6 @@
 package dev.tokengate.authz;
 
+import dev.tokengate.auth.AuthFailureWriter;
 import dev.tokengate.auth.AuthProperties;
 import dev.tokengate.auth.ClientAddressProperties;
 import dev.tokengate.auth.ClientAddresses;
@@ -24,6 +25,7 @@ class AuthzConfiguration {
             AuthzProperties properties,
             AuthProperties authProperties,
             TokenCheck tokenCheck,
+            AuthFailureWriter authFailureWriter,
             ClientAddressProperties clientAddressProperties,
             ServerWebExchangeFirewall requestFirewall,
             RequestRejections requestRejections,
@@ -34,6 +36,7 @@ class AuthzConfiguration {
                 properties,
                 authProperties,
                 tokenCheck,
+                authFailureWriter,
                 behindTheProxy,
                 requestFirewall,
                 requestRejections,

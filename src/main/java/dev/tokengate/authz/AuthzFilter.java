@@ -1,9 +1,11 @@
 package dev.tokengate.authz;
 
 import dev.tokengate.access.AccessLogFilter;
+import dev.tokengate.auth.AuthFailureWriter;
 import dev.tokengate.auth.AuthProperties;
 import dev.tokengate.auth.ClientAddresses;
 import dev.tokengate.auth.TokenCheck;
+import dev.tokengate.auth.TokenDecision;
 import dev.tokengate.firewall.RequestFirewallFilter;
 import dev.tokengate.firewall.RequestRejections;
 import dev.tokengate.problem.ProblemResponseWriter;
@@ -61,6 +63,7 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
     private final List<AddressRange> trustedProxies;
     private final AuthzPolicies policies;
     private final TokenCheck tokenCheck;
+    private final AuthFailureWriter refusals;
     private final ClientAddresses clientAddresses;
     private final ServerWebExchangeFirewall firewall;
     private final RequestRejections rejections;
@@ -77,6 +80,7 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
             AuthzProperties properties,
             AuthProperties authProperties,
             TokenCheck tokenCheck,
+            AuthFailureWriter refusals,
             ClientAddresses clientAddresses,
             ServerWebExchangeFirewall firewall,
             RequestRejections rejections,
@@ -88,6 +92,7 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
                 .toList();
         this.policies = new AuthzPolicies(properties.policies());
         this.tokenCheck = tokenCheck;
+        this.refusals = refusals;
         this.clientAddresses = clientAddresses;
         this.firewall = firewall;
         this.rejections = rejections;
@@ -184,7 +189,12 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
             exchange.getResponse().getHeaders().set(ENVOY_HEADERS_TO_REMOVE, identityHeaders);
             return allow(exchange);
         }
-        return tokenCheck.check(asked, matched.id(), matched.policy(), token -> allow(exchange, token));
+        // Refusals describe the original request: its path is the problem's instance.
+        return tokenCheck
+                .check(asked, matched.id(), matched.policy())
+                .flatMap(decision -> decision instanceof TokenDecision.Allowed allowed
+                        ? allow(exchange, allowed.token())
+                        : refusals.refuse(asked, decision));
     }
 
     /**

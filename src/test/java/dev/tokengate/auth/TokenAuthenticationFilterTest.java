@@ -63,8 +63,6 @@ class TokenAuthenticationFilterTest {
                 new TokenCheck(
                         properties,
                         store,
-                        new AuthFailureWriter(
-                                new ProblemResponseWriter(JsonMapper.builder().build())),
                         new FailedAttemptGuard(
                                 connection.shared(),
                                 TestTokens.KEYS,
@@ -78,7 +76,9 @@ class TokenAuthenticationFilterTest {
                                 TestTokens.KEYS,
                                 new LastUseProperties(false, Duration.ofMinutes(1), Duration.ofDays(90)),
                                 false),
-                        new SimpleMeterRegistry()));
+                        new SimpleMeterRegistry()),
+                new AuthFailureWriter(
+                        new ProblemResponseWriter(JsonMapper.builder().build())));
     }
 
     @AfterAll

@@ -1,0 +1,148 @@
+package dev.tokengate.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tokengate.access.AccessLogFilter;
+import dev.tokengate.support.TestRedis;
+import dev.tokengate.support.TestRedisConnection;
+import dev.tokengate.support.TestTokens;
+import dev.tokengate.token.RedisTokenStore;
+import dev.tokengate.token.TokenHashing;
+import dev.tokengate.token.TokenStore;
+import dev.tokengate.usage.LastUseProperties;
+import dev.tokengate.usage.LastUseRecorder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+/**
+ * The check as a value: every outcome is a {@link TokenDecision} carrying what its answer needs, and nothing is
+ * written to the response. Against the real token store on the test Redis.
+ */
+class TokenCheckTest {
+
+    private static final TestRedis redis = TestRedis.shared();
+    private static final RoutePolicy NEEDS_ORDERS_READ = RoutePolicy.of(Map.of("scopes", "orders:read"));
+    private static final int LIMIT = 2;
+
+    private static TestTokens tokens;
+    private static TestRedisConnection connection;
+    private static TestRedisConnection nowhere;
+    private static SimpleMeterRegistry meters;
+
+    @BeforeAll
+    static void connect() {
+        tokens = new TestTokens(redis);
+        connection = TestRedisConnection.to(redis);
+        nowhere = TestRedisConnection.toNowhere();
+        meters = new SimpleMeterRegistry();
+    }
+
+    @AfterAll
+    static void close() {
+        connection.close();
+        nowhere.close();
+        tokens.close();
+    }
+
+    @Test
+    void aValidTokenWithTheScopesIsAllowedWithItsIdentityAndKey() {
+        String token = tokens.issue("alice", "orders:read");
+        MockServerWebExchange exchange = exchange("Bearer " + token, "198.18.0.10");
+
+        TokenDecision decision = check(connection, exchange, NEEDS_ORDERS_READ);
+
+        assertThat(decision).isInstanceOfSatisfying(TokenDecision.Allowed.class, allowed -> {
+            assertThat(allowed.token().user()).isEqualTo("alice");
+            assertThat(allowed.token().scopes()).isEqualTo("orders:read");
+            assertThat(allowed.token().key()).isEqualTo(TestTokens.keyOf(token));
+        });
+        assertThat((String) exchange.getAttribute(AccessLogFilter.USER_ATTRIBUTE))
+                .isEqualTo("alice");
+        assertThat(exchange.getResponse().isCommitted()).isFalse();
+        assertThat(exchange.getResponse().getStatusCode()).isNull();
+    }
+
+    @Test
+    void everyRefusalIsAValueNamingItsFailureAndWhatTheAnswerNeeds() {
+        String reader = tokens.issue("bob", "profile");
+
+        assertThat(check(connection, exchange("Bearer " + reader, "198.18.0.11"), NEEDS_ORDERS_READ))
+                .isEqualTo(new TokenDecision.Denied(AuthFailure.FORBIDDEN, NEEDS_ORDERS_READ, 0));
+        assertThat(check(connection, exchange(null, "198.18.0.11"), NEEDS_ORDERS_READ))
+                .isEqualTo(new TokenDecision.Denied(AuthFailure.MISSING, NEEDS_ORDERS_READ, 0));
+        assertThat(check(connection, exchange("Bearer", "198.18.0.11"), NEEDS_ORDERS_READ))
+                .isEqualTo(new TokenDecision.Denied(AuthFailure.MALFORMED, NEEDS_ORDERS_READ, 0));
+        MockServerWebExchange unknown = exchange("Bearer " + TestTokens.newToken(), "198.18.0.11");
+        assertThat(check(connection, unknown, NEEDS_ORDERS_READ))
+                .isEqualTo(new TokenDecision.Denied(AuthFailure.INVALID, NEEDS_ORDERS_READ, 0));
+        assertThat(unknown.getResponse().getStatusCode()).isNull();
+    }
+
+    @Test
+    void pastTheGuardsLimitTheDecisionSaysHowLongTheAddressIsBlocked() {
+        for (int attempt = 1; attempt <= LIMIT; attempt++) {
+            assertThat(check(connection, exchange("Bearer " + TestTokens.newToken(), "198.18.0.12"), NEEDS_ORDERS_READ))
+                    .isEqualTo(new TokenDecision.Denied(AuthFailure.INVALID, NEEDS_ORDERS_READ, 0));
+        }
+
+        TokenDecision blocked =
+                check(connection, exchange("Bearer " + TestTokens.newToken(), "198.18.0.12"), NEEDS_ORDERS_READ);
+
+        assertThat(blocked).isInstanceOfSatisfying(TokenDecision.Denied.class, denied -> {
+            assertThat(denied.failure()).isEqualTo(AuthFailure.TOO_MANY_ATTEMPTS);
+            assertThat(denied.retryAfterSeconds()).isBetween(1L, 60L);
+        });
+    }
+
+    @Test
+    void aStoreThatCannotAnswerIsUnavailableNeverAnError() {
+        String token = tokens.issue("carol", "orders:read");
+
+        assertThat(check(nowhere, exchange("Bearer " + token, "198.18.0.13"), NEEDS_ORDERS_READ))
+                .isSameAs(TokenDecision.UNAVAILABLE);
+    }
+
+    private static TokenDecision check(TestRedisConnection redis, MockServerWebExchange exchange, RoutePolicy policy) {
+        return tokenCheck(redis).check(exchange, "orders", policy).block();
+    }
+
+    private static TokenCheck tokenCheck(TestRedisConnection redis) {
+        TokenStore store = new RedisTokenStore(
+                redis.shared(), TestTokens.KEYS, TokenHashing.SHA256, Duration.ofMillis(500), meters);
+        return new TokenCheck(
+                new AuthProperties(List.of("Bearer"), "X-User-Id", "X-User-Scopes", false),
+                store,
+                new FailedAttemptGuard(
+                        connection.shared(),
+                        TestTokens.KEYS,
+                        LIMIT,
+                        Duration.ofMinutes(1),
+                        Ticker.systemTicker(),
+                        new AddressGroups(64)),
+                new ClientAddresses(1, ClientAddressHeader.X_FORWARDED_FOR),
+                new LastUseRecorder(
+                        connection.shared(),
+                        TestTokens.KEYS,
+                        new LastUseProperties(false, Duration.ofMinutes(1), Duration.ofDays(90)),
+                        false),
+                meters);
+    }
+
+    private static MockServerWebExchange exchange(String authorization, String client) {
+        MockServerHttpRequest.BaseBuilder<?> request =
+                MockServerHttpRequest.get("/orders/1").header("X-Forwarded-For", client);
+        if (authorization != null) {
+            request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        return MockServerWebExchange.from(request);
+    }
+}

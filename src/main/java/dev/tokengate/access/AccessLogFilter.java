@@ -2,6 +2,7 @@ package dev.tokengate.access;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
+import dev.tokengate.http.ExchangeAttributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -32,24 +33,6 @@ public class AccessLogFilter implements WebFilter, Ordered {
 
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
-    /** This request's id, for the upstream (written by {@code UpstreamHeadersFilter}) and the log. */
-    public static final String REQUEST_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".requestId";
-
-    /** The authenticated user id, set by the token check on the exchange for this log. */
-    public static final String USER_ATTRIBUTE = AccessLogFilter.class.getName() + ".user";
-
-    /** The id logged as the route of a request that no route handles, such as an authorization request's policy. */
-    public static final String ROUTE_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".routeId";
-
-    /**
-     * Set on requests sent to the upstream a second time, after it closed or reset the first connection before
-     * answering; logged as {@code retried=true}.
-     */
-    public static final String RETRIED_ATTRIBUTE = AccessLogFilter.class.getName() + ".retried";
-
-    /** Set on requests that are answered but not logged: probes and scrapes on the management port. */
-    public static final String UNLOGGED_ATTRIBUTE = AccessLogFilter.class.getName() + ".unlogged";
-
     /** First of all web filters, so that the line times the whole request and every answer carries the id. */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
 
@@ -64,7 +47,7 @@ public class AccessLogFilter implements WebFilter, Ordered {
         long start = System.nanoTime();
         String requestId =
                 RequestIds.chooseFor(exchange.getRequest().getHeaders().get(REQUEST_ID_HEADER));
-        exchange.getAttributes().put(REQUEST_ID_ATTRIBUTE, requestId);
+        exchange.getAttributes().put(ExchangeAttributes.REQUEST_ID, requestId);
         // Set as the answer goes out: an error handler may have cleared the headers, and an upstream's own id must
         // not travel next to it.
         exchange.getResponse().beforeCommit(() -> {
@@ -75,7 +58,7 @@ public class AccessLogFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         return chain.filter(exchange).doFinally(signal -> {
-            if (exchange.getAttribute(UNLOGGED_ATTRIBUTE) == null) {
+            if (exchange.getAttribute(ExchangeAttributes.UNLOGGED) == null) {
                 log(exchange, requestId, start, signal == SignalType.CANCEL);
             }
         });
@@ -89,7 +72,7 @@ public class AccessLogFilter implements WebFilter, Ordered {
     private static void log(ServerWebExchange exchange, String requestId, long start, boolean clientLeft) {
         long tenthsOfMillis = (System.nanoTime() - start) / 100_000;
         Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
-        String user = exchange.getAttribute(USER_ATTRIBUTE);
+        String user = exchange.getAttribute(ExchangeAttributes.USER);
         String method = exchange.getRequest().getMethod().name();
         String path = exchange.getRequest().getPath().value();
         Object status = statusOf(exchange.getResponse().getStatusCode(), clientLeft);
@@ -104,14 +87,14 @@ public class AccessLogFilter implements WebFilter, Ordered {
                 .addKeyValue("user", user != null ? user : "-")
                 .addKeyValue("status", status)
                 .addKeyValue("duration_ms", tenthsOfMillis / 10.0);
-        if (exchange.getAttribute(RETRIED_ATTRIBUTE) != null) {
+        if (exchange.getAttribute(ExchangeAttributes.RETRIED) != null) {
             event = event.addKeyValue("retried", true);
         }
         event.log(method + " " + path + " " + status);
     }
 
     private static String routeId(ServerWebExchange exchange) {
-        String id = exchange.getAttribute(ROUTE_ID_ATTRIBUTE);
+        String id = exchange.getAttribute(ExchangeAttributes.ROUTE_ID);
         return id != null ? id : "-";
     }
 

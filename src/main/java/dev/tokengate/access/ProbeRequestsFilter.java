@@ -1,5 +1,6 @@
 package dev.tokengate.access;
 
+import dev.tokengate.http.ExchangeAttributes;
 import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
@@ -27,7 +28,7 @@ class ProbeRequestsFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         for (PathPattern probe : probes) {
             if (probe.matches(exchange.getRequest().getPath().pathWithinApplication())) {
-                exchange.getAttributes().put(AccessLogFilter.UNLOGGED_ATTRIBUTE, Boolean.TRUE);
+                exchange.getAttributes().put(ExchangeAttributes.UNLOGGED, Boolean.TRUE);
                 break;
             }
         }

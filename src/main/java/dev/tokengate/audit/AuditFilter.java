@@ -1,6 +1,7 @@
 package dev.tokengate.audit;
 
 import dev.tokengate.auth.ClientAddresses;
+import dev.tokengate.http.ExchangeAttributes;
 import java.time.Instant;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
@@ -25,12 +26,6 @@ public class AuditFilter implements WebFilter, Ordered {
      * endpoint's checks ({@code RouteEndpointFilter}, 0), so that their refusals are recorded too.
      */
     public static final int ORDER = -1;
-
-    /**
-     * What a handler may set on the exchange to name the target more fully than the path can (an issued token's user
-     * and id).
-     */
-    public static final String TARGET_ATTRIBUTE = AuditFilter.class.getName() + ".target";
 
     private final AuditedRequests requests;
     private final AuditTrail trail;
@@ -63,7 +58,7 @@ public class AuditFilter implements WebFilter, Ordered {
     private AuditEntry entry(ServerWebExchange exchange, AuditedRequests.Action action, String actor) {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         int code = status == null ? 200 : status.value();
-        String target = exchange.getAttributeOrDefault(TARGET_ATTRIBUTE, action.target());
+        String target = exchange.getAttributeOrDefault(ExchangeAttributes.AUDIT_TARGET, action.target());
         return new AuditEntry(
                 Instant.now(),
                 action.action().label(),
@@ -76,7 +71,7 @@ public class AuditFilter implements WebFilter, Ordered {
 
     /** Names the target of the exchange's action more fully than its path can. */
     public static void target(ServerWebExchange exchange, String target) {
-        exchange.getAttributes().put(TARGET_ATTRIBUTE, target);
+        exchange.getAttributes().put(ExchangeAttributes.AUDIT_TARGET, target);
     }
 
     /** A token as the trail names it: {@code token:} and the first digits of its id. */

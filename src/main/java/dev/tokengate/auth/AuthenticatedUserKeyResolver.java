@@ -1,6 +1,6 @@
 package dev.tokengate.auth;
 
-import dev.tokengate.access.AccessLogFilter;
+import dev.tokengate.http.ExchangeAttributes;
 import org.springframework.cloud.gateway.filter.ratelimit.KeyResolver;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -16,6 +16,6 @@ public class AuthenticatedUserKeyResolver implements KeyResolver {
 
     @Override
     public Mono<String> resolve(ServerWebExchange exchange) {
-        return Mono.justOrEmpty(exchange.<String>getAttribute(AccessLogFilter.USER_ATTRIBUTE));
+        return Mono.justOrEmpty(exchange.<String>getAttribute(ExchangeAttributes.USER));
     }
 }

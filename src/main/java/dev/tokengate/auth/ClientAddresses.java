@@ -1,5 +1,6 @@
 package dev.tokengate.auth;
 
+import dev.tokengate.http.ExchangeAttributes;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -22,9 +23,6 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public final class ClientAddresses {
 
-    /** Each request's answer, so that the guard and the upstream headers see the same one. */
-    public static final String ATTRIBUTE = ClientAddresses.class.getName() + ".address";
-
     static final String UNKNOWN = "unknown";
 
     private final int trustedProxyCount;
@@ -36,10 +34,10 @@ public final class ClientAddresses {
     }
 
     public ClientAddress of(ServerWebExchange exchange) {
-        ClientAddress known = exchange.getAttribute(ATTRIBUTE);
+        ClientAddress known = exchange.getAttribute(ExchangeAttributes.CLIENT_ADDRESS);
         if (known == null) {
             known = resolve(exchange);
-            exchange.getAttributes().put(ATTRIBUTE, known);
+            exchange.getAttributes().put(ExchangeAttributes.CLIENT_ADDRESS, known);
         }
         return known;
     }

@@ -4,6 +4,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.token.TokenRecord;
 import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -26,16 +27,6 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
      * before {@code AdaptCachedBodyGlobalFilter} ({@code HIGHEST_PRECEDENCE + 1000}), so a refused body is never read.
      */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 500;
-
-    /** The {@link TokenRecord} of a request whose token was checked and accepted; absent otherwise. */
-    public static final String AUTHENTICATED_ATTRIBUTE = TokenAuthenticationFilter.class.getName() + ".authenticated";
-
-    /**
-     * The {@code Authorization} values the client sent with a token that was checked and accepted, which are not to
-     * reach the upstream; absent when {@code forward-credentials} is on, and on public routes.
-     */
-    public static final String WITHHELD_CREDENTIALS_ATTRIBUTE =
-            TokenAuthenticationFilter.class.getName() + ".withheldCredentials";
 
     private final TokenCheck tokenCheck;
     private final AuthFailureWriter refusals;
@@ -72,10 +63,10 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
 
     private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, TokenRecord token) {
         Map<String, Object> attributes = exchange.getAttributes();
-        attributes.put(AUTHENTICATED_ATTRIBUTE, token);
+        attributes.put(ExchangeAttributes.AUTHENTICATED, token);
         if (!forwardCredentials) {
             attributes.put(
-                    WITHHELD_CREDENTIALS_ATTRIBUTE,
+                    ExchangeAttributes.WITHHELD_CREDENTIALS,
                     exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
         }
         return chain.filter(withoutClientIdentity(exchange));
@@ -84,7 +75,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     /**
      * The request route filters see: the identity headers are written once, by {@code UpstreamHeadersFilter}, as the
      * request leaves; until then only the client's could be there, and those are removed (copying the headers only
-     * when there are some). The checked identity is in {@link #AUTHENTICATED_ATTRIBUTE}.
+     * when there are some). The checked identity is in {@link #ExchangeAttributes.AUTHENTICATED}.
      */
     private ServerWebExchange withoutClientIdentity(ServerWebExchange exchange) {
         if (!identityHeaders.presentIn(exchange.getRequest().getHeaders())) {

@@ -1,6 +1,6 @@
 package dev.tokengate.auth;
 
-import dev.tokengate.access.AccessLogFilter;
+import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.token.TokenRecord;
 import dev.tokengate.token.TokenStore;
 import dev.tokengate.token.TokenStoreUnavailableException;
@@ -118,7 +118,7 @@ public final class TokenCheck {
         if (decision instanceof TokenDecision.Allowed allowed) {
             metrics.authenticated(routeId);
             exchange.getAttributes()
-                    .put(AccessLogFilter.USER_ATTRIBUTE, allowed.token().user());
+                    .put(ExchangeAttributes.USER, allowed.token().user());
             return;
         }
         AuthFailure failure =

@@ -1,6 +1,5 @@
 package dev.tokengate.authz;
 
-import dev.tokengate.access.AccessLogFilter;
 import dev.tokengate.auth.AuthFailureWriter;
 import dev.tokengate.auth.AuthProperties;
 import dev.tokengate.auth.ClientAddresses;
@@ -8,6 +7,7 @@ import dev.tokengate.auth.TokenCheck;
 import dev.tokengate.auth.TokenDecision;
 import dev.tokengate.firewall.RequestFirewallFilter;
 import dev.tokengate.firewall.RequestRejections;
+import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.token.TokenRecord;
 import java.net.InetSocketAddress;
@@ -179,12 +179,12 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         try {
             matched = policies.match(original.method(), original.host(), pathForMatching(asked));
         } catch (AuthzPolicies.Undecidable undecidable) {
-            exchange.getAttributes().put(AccessLogFilter.ROUTE_ID_ATTRIBUTE, undecidable.policyId());
+            exchange.getAttributes().put(ExchangeAttributes.ROUTE_ID, undecidable.policyId());
             String detail = undecidableDetail(undecidable);
             undecidableLog.warn(undecidable.policyId() + "/" + undecidable.missing(), detail);
             return refuse(exchange, HttpStatus.BAD_REQUEST, detail);
         }
-        exchange.getAttributes().put(AccessLogFilter.ROUTE_ID_ATTRIBUTE, matched.id());
+        exchange.getAttributes().put(ExchangeAttributes.ROUTE_ID, matched.id());
         if (!matched.policy().authRequired()) {
             exchange.getResponse().getHeaders().set(ENVOY_HEADERS_TO_REMOVE, identityHeaders);
             return allow(exchange);

@@ -3,7 +3,7 @@ package dev.tokengate.upstream;
 import dev.tokengate.access.AccessLogFilter;
 import dev.tokengate.auth.ClientAddress;
 import dev.tokengate.auth.ClientAddresses;
-import dev.tokengate.auth.TokenAuthenticationFilter;
+import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.http.HttpTokens;
 import dev.tokengate.token.TokenRecord;
 import java.util.ArrayList;
@@ -56,15 +56,15 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
                 upstream.addAll(header.getKey(), header.getValue());
             }
         }
-        List<String> withheld = exchange.getAttribute(TokenAuthenticationFilter.WITHHELD_CREDENTIALS_ATTRIBUTE);
+        List<String> withheld = exchange.getAttribute(ExchangeAttributes.WITHHELD_CREDENTIALS);
         if (withheld != null) {
             withhold(upstream, withheld);
         }
-        String requestId = exchange.getAttribute(AccessLogFilter.REQUEST_ID_ATTRIBUTE);
+        String requestId = exchange.getAttribute(ExchangeAttributes.REQUEST_ID);
         if (requestId != null) {
             upstream.set(AccessLogFilter.REQUEST_ID_HEADER, requestId);
         }
-        TokenRecord token = exchange.getAttribute(TokenAuthenticationFilter.AUTHENTICATED_ATTRIBUTE);
+        TokenRecord token = exchange.getAttribute(ExchangeAttributes.AUTHENTICATED);
         if (token != null) {
             upstream.set(userHeader, token.user());
             if (!token.scopes().isEmpty()) {

@@ -3,7 +3,7 @@ package dev.tokengate.upstream;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
-import dev.tokengate.access.AccessLogFilter;
+import dev.tokengate.http.ExchangeAttributes;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
@@ -57,7 +57,7 @@ public final class UpstreamRetryFilter implements GlobalFilter, Ordered {
                 .contextWrite(first::in)
                 .onErrorResume(error -> first.sentAndUnanswered() && closedOrReset(error), error -> {
                     ServerWebExchangeUtils.reset(exchange);
-                    exchange.getAttributes().put(AccessLogFilter.RETRIED_ATTRIBUTE, Boolean.TRUE);
+                    exchange.getAttributes().put(ExchangeAttributes.RETRIED, Boolean.TRUE);
                     Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
                     metrics.retried(route != null ? route.getId() : "-");
                     return chain.filter(exchange).contextWrite(EventLoopConnectionProvider.newConnection());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
@@ -100,9 +101,9 @@ class TokenAuthenticationFilterTest {
 
         ServerWebExchange passed = forwarded.get();
         assertThat(passed.getRequest().getHeaders().containsHeader("X-User-Id")).isFalse();
-        assertThat((TokenRecord) passed.getAttribute(TokenAuthenticationFilter.AUTHENTICATED_ATTRIBUTE))
+        assertThat((TokenRecord) passed.getAttribute(ExchangeAttributes.AUTHENTICATED))
                 .isEqualTo(new TokenRecord("alice", "orders:read", TestTokens.keyOf(token)));
-        assertThat((List<String>) passed.getAttribute(TokenAuthenticationFilter.WITHHELD_CREDENTIALS_ATTRIBUTE))
+        assertThat((List<String>) passed.getAttribute(ExchangeAttributes.WITHHELD_CREDENTIALS))
                 .containsExactly("Bearer " + token);
     }
 

@@ -3,7 +3,7 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tokengate.access.AccessLogFilter;
+import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
@@ -65,8 +65,7 @@ class TokenCheckTest {
             assertThat(allowed.token().scopes()).isEqualTo("orders:read");
             assertThat(allowed.token().key()).isEqualTo(TestTokens.keyOf(token));
         });
-        assertThat((String) exchange.getAttribute(AccessLogFilter.USER_ATTRIBUTE))
-                .isEqualTo("alice");
+        assertThat((String) exchange.getAttribute(ExchangeAttributes.USER)).isEqualTo("alice");
         assertThat(exchange.getResponse().isCommitted()).isFalse();
         assertThat(exchange.getResponse().getStatusCode()).isNull();
     }

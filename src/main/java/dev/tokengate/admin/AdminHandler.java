@@ -155,7 +155,7 @@ final class AdminHandler {
                         request.exchange(),
                         AuditFilter.token(rotation.rotated().id()) + " user:"
                                 + rotation.issued().user() + " successor:"
-                                + rotation.issued().hash().substring(0, TokenAdministration.HASH_PREFIX_LENGTH)))
+                                + TokenHashing.shortId(rotation.issued().hash())))
                 .flatMap(rotation -> json(HttpStatus.CREATED, RotatedAnswer.of(rotation)));
     }
 
@@ -168,9 +168,9 @@ final class AdminHandler {
         if (TokenHashing.isSha256Hex(id)) {
             return Mono.just(id);
         }
-        if (!TokenHashing.isSha256HexPrefix(id, TokenAdministration.HASH_PREFIX_LENGTH)) {
+        if (!TokenHashing.isSha256HexPrefix(id, TokenHashing.SHORT_ID_DIGITS)) {
             return Mono.error(badRequest("A token id is the token's hash, 64 lowercase hex digits, or the first "
-                    + TokenAdministration.HASH_PREFIX_LENGTH + " or more of them."));
+                    + TokenHashing.SHORT_ID_DIGITS + " or more of them."));
         }
         if (hashing != TokenHashing.SHA256) {
             // the keys would hold raw tokens, which a prefix must not be matched against

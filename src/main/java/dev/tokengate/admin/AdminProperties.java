@@ -67,7 +67,7 @@ public record AdminProperties(
     Map<String, String> allCredentials() {
         Map<String, String> all = new LinkedHashMap<>();
         if (hasText(tokenSha256)) {
-            all.put(UNNAMED_PREFIX + tokenSha256.substring(0, 12), tokenSha256);
+            all.put(UNNAMED_PREFIX + TokenHashing.shortId(tokenSha256), tokenSha256);
         }
         credentials.forEach(credential -> all.put(credential.name(), credential.tokenSha256()));
         return all;

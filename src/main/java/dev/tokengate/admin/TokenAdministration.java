@@ -31,8 +31,6 @@ import reactor.core.scheduler.Schedulers;
  */
 public class TokenAdministration {
 
-    static final int HASH_PREFIX_LENGTH = 12;
-
     /** Keys a {@code SCAN} step looks at: large enough that a million keys take a thousand round trips. */
     private static final long SCAN_BATCH = 1000;
 
@@ -385,7 +383,7 @@ public class TokenAdministration {
                             : Instant.ofEpochMilli(Long.parseLong(created)),
                     expires ? Instant.now().plusMillis(ttlMillis) : null,
                     lastUsed.orElse(null),
-                    hash.substring(0, HASH_PREFIX_LENGTH),
+                    TokenHashing.shortId(hash),
                     expires ? ttlMillis / 1000 : -1);
         }
 

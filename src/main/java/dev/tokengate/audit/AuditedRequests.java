@@ -1,6 +1,7 @@
 package dev.tokengate.audit;
 
 import dev.tokengate.http.HttpTokens;
+import dev.tokengate.token.TokenHashing;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,9 +15,6 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * (decoded, {@code ;} parameters removed; the firewall has refused every path that is not canonical by then).
  */
 final class AuditedRequests {
-
-    /** The digits of a token id the trail keeps: enough to find the token, as the listing's {@code hashPrefix}. */
-    static final int TOKEN_DIGITS = 12;
 
     private static final int MAX_TARGET_LENGTH = 256;
     private static final String INVALID = "(invalid)";
@@ -65,7 +63,7 @@ final class AuditedRequests {
     /** The first digits of a token id, which is all the trail needs to name it. */
     static String tokenTarget(String id) {
         boolean hex = !id.isEmpty() && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-        return "token:" + (hex ? id.substring(0, Math.min(TOKEN_DIGITS, id.length())) : INVALID);
+        return "token:" + (hex ? TokenHashing.shortId(id) : INVALID);
     }
 
     private static String token(Map<String, String> variables) {

@@ -39,6 +39,18 @@ public enum TokenHashing {
         return HEX.formatHex(digest.digest(rawToken.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * How many leading hex digits of a token's hash name it for people: in the admin API's listing ({@code
+     * hashPrefix}) and as the shortest id it takes, in the audit trail, and in an unnamed admin credential's name. One
+     * in 2<sup>48</sup>: enough for any one installation's tokens, short enough to read out.
+     */
+    public static final int SHORT_ID_DIGITS = 12;
+
+    /** The first {@link #SHORT_ID_DIGITS} of a token's hash, or all of it when it is shorter. */
+    public static String shortId(String hash) {
+        return hash.substring(0, Math.min(SHORT_ID_DIGITS, hash.length()));
+    }
+
     /** Whether {@code value} is the start of what {@link #sha256Hex} gives: at least {@code minDigits}, fewer than 64. */
     public static boolean isSha256HexPrefix(String value, int minDigits) {
         return value != null

@@ -66,6 +66,27 @@ class RouteIndexProperties {
         assertThat(index.literalSegments()).isEqualTo(3);
     }
 
+    /**
+     * No API shows whether a route's predicate is an {@code or} or a negation (Spring Cloud Gateway's {@code Visitor}
+     * sees only the leaves), so {@link RouteIndex#literalFirstSegments} reads the text the predicates print. Should a
+     * new version print them otherwise, this fails first, with a message saying where to look.
+     */
+    @Example
+    void springCloudGatewayStillPrintsOrAndNegationTheWayTheIndexReadsThem() {
+        String fix = "Spring Cloud Gateway changed how %s predicates print: RouteIndex.literalFirstSegments reads %s";
+
+        assertThat(String.valueOf(path("/a/**").or(method(HttpMethod.GET))))
+                .as(fix, "or-ed", "'||'")
+                .contains("||");
+        assertThat(String.valueOf(path("/a/**").negate()))
+                .as(fix, "negated", "'!'")
+                .contains("!");
+        assertThat(String.valueOf(path("/a/**").and(method(HttpMethod.GET))))
+                .as(fix, "and-ed", "neither '||' nor '!'")
+                .doesNotContain("||")
+                .doesNotContain("!");
+    }
+
     @Provide
     Arbitrary<List<Route>> routes() {
         Arbitrary<String> pattern = Arbitraries.of(

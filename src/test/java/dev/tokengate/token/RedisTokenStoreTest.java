@@ -69,6 +69,10 @@ class RedisTokenStoreTest {
                 .verifyComplete();
     }
 
+    /**
+     * Lettuce has no exception type of its own for Redis's {@code WRONGTYPE}: the store reads the error's code, the
+     * first word of Redis's reply. Should that ever change, this lookup fails with the error instead of completing.
+     */
     @Test
     void keyOfAnotherTypeIsEmptyNotAnError() {
         String token = TestTokens.newToken();

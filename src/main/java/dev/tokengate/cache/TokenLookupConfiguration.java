@@ -1,7 +1,6 @@
-package dev.tokengate.auth;
+package dev.tokengate.cache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tokengate.cache.NearCache;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.RedisUseProperties;
 import dev.tokengate.redis.SharedRedisConnection;
@@ -15,7 +14,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
-/** The one place the lookup chain is put together; each link is a {@link TokenStore} around the next. */
+/**
+ * The one place the lookup chain is put together, here beside the near cache it centres on: each link is a {@link
+ * TokenStore} around the next.
+ */
 @Configuration(proxyBeanMethods = false)
 class TokenLookupConfiguration {
 

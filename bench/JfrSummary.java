@@ -35,7 +35,7 @@ public class JfrSummary {
         part("token check (filter, parse, guard, lookup)", "dev.tokengate.auth.TokenAuthenticationFilter");
         part("near cache", "dev.tokengate.cache.");
         part("Redis (Lettuce)", "io.lettuce.");
-        part("client address", "dev.tokengate.auth.ClientAddresses");
+        part("client address", "dev.tokengate.clientaddress.ClientAddresses");
         part("Spring HttpHeaders (case-insensitive map)", "org.springframework.http.HttpHeaders", "org.springframework.util.LinkedCaseInsensitiveMap");
     }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.tokengate.audit.AuditEntry;
 import dev.tokengate.audit.AuditFilter;
 import dev.tokengate.audit.AuditTrail;
-import dev.tokengate.auth.BlockLifts;
+import dev.tokengate.guard.BlockLifts;
 import dev.tokengate.http.HttpTokens;
 import dev.tokengate.problem.ProblemErrorWebExceptionHandler;
 import dev.tokengate.token.RedisTokenStore;

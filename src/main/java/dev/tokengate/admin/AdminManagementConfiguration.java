@@ -1,7 +1,7 @@
 package dev.tokengate.admin;
 
 import dev.tokengate.audit.AuditTrail;
-import dev.tokengate.auth.BlockLifts;
+import dev.tokengate.guard.BlockLifts;
 import dev.tokengate.token.RedisTokenStore;
 import dev.tokengate.token.TokenStoreProperties;
 import java.io.IOException;

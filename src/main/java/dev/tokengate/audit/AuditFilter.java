@@ -1,6 +1,6 @@
 package dev.tokengate.audit;
 
-import dev.tokengate.auth.ClientAddresses;
+import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.http.ExchangeAttributes;
 import java.time.Instant;
 import org.springframework.core.Ordered;

@@ -1,6 +1,6 @@
 package dev.tokengate.audit;
 
-import dev.tokengate.auth.ClientAddresses;
+import dev.tokengate.clientaddress.ClientAddresses;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;

@@ -1,13 +1,11 @@
 package dev.tokengate.auth;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tokengate.clientaddress.ClientAddresses;
+import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.problem.ProblemResponseWriter;
-import dev.tokengate.redis.RedisKeys;
-import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenStore;
 import dev.tokengate.usage.LastUseRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
@@ -37,28 +35,6 @@ class AuthConfiguration {
     @Bean
     AuthFailureWriter authFailureWriter(ProblemResponseWriter problemResponseWriter) {
         return new AuthFailureWriter(problemResponseWriter);
-    }
-
-    /** Off (counting nothing, blocking nobody) with {@code failed-attempts-per-minute: 0}. */
-    @Bean
-    FailedAttemptGuard failedAttemptGuard(SharedRedisConnection redis, RedisKeys keys, GuardProperties properties) {
-        return new FailedAttemptGuard(
-                redis,
-                keys,
-                properties.failedAttemptsPerMinute(),
-                Duration.ofMinutes(1),
-                Ticker.systemTicker(),
-                new AddressGroups(properties.guard().ipv6PrefixLength()));
-    }
-
-    @Bean
-    BlockLifts blockLifts(SharedRedisConnection redis, RedisKeys keys, FailedAttemptGuard guard) {
-        return new BlockLifts(redis, keys, guard);
-    }
-
-    @Bean
-    ClientAddresses clientAddresses(ClientAddressProperties properties) {
-        return new ClientAddresses(properties.trustedProxyCount(), properties.clientAddressHeader());
     }
 
     @Bean(AuthenticatedUserKeyResolver.BEAN_NAME)

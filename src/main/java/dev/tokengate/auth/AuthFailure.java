@@ -1,5 +1,6 @@
 package dev.tokengate.auth;
 
+import dev.tokengate.guard.FailedAttemptGuard;
 import org.springframework.http.HttpStatus;
 
 /**

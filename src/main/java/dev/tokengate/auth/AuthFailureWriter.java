@@ -1,5 +1,6 @@
 package dev.tokengate.auth;
 
+import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.problem.ProblemResponseWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

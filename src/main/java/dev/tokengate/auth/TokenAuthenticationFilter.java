@@ -5,6 +5,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokengate.http.ExchangeAttributes;
+import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.token.TokenRecord;
 import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;

@@ -1,6 +1,9 @@
 package dev.tokengate.auth;
 
+import dev.tokengate.clientaddress.ClientAddresses;
+import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.http.ExchangeAttributes;
+import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.token.TokenRecord;
 import dev.tokengate.token.TokenStore;
 import dev.tokengate.token.TokenStoreUnavailableException;

@@ -1,5 +1,6 @@
 package dev.tokengate.auth;
 
+import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.token.TokenRecord;
 
 /**

@@ -1,7 +1,7 @@
 package dev.tokengate.route;
 
-import dev.tokengate.auth.RoutePolicy;
 import dev.tokengate.config.NearestName;
+import dev.tokengate.policy.RoutePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.tokengate.upstream;
 
 import dev.tokengate.auth.AuthProperties;
-import dev.tokengate.auth.ClientAddresses;
+import dev.tokengate.clientaddress.ClientAddresses;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;

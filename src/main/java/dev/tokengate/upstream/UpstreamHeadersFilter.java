@@ -1,8 +1,8 @@
 package dev.tokengate.upstream;
 
 import dev.tokengate.access.AccessLogFilter;
-import dev.tokengate.auth.ClientAddress;
-import dev.tokengate.auth.ClientAddresses;
+import dev.tokengate.clientaddress.ClientAddress;
+import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.http.HttpTokens;
 import dev.tokengate.token.TokenRecord;

@@ -3,6 +3,9 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokengate.clientaddress.ClientAddressHeader;
+import dev.tokengate.clientaddress.ClientAddressProperties;
+import dev.tokengate.guard.GuardProperties;
 import dev.tokengate.redis.RedisUseProperties;
 import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenStoreProperties;

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tokengate.clientaddress.ClientAddressHeader;
+import dev.tokengate.clientaddress.ClientAddresses;
+import dev.tokengate.guard.AddressGroups;
+import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.support.TestRedis;

@@ -3,7 +3,12 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tokengate.clientaddress.ClientAddressHeader;
+import dev.tokengate.clientaddress.ClientAddresses;
+import dev.tokengate.guard.AddressGroups;
+import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.http.ExchangeAttributes;
+import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokengate.TokengateApplication;
-import dev.tokengate.auth.ClientAddressProperties;
+import dev.tokengate.clientaddress.ClientAddressProperties;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.tokengate.auth;
+package dev.tokengate.ratelimit;
 
 import dev.tokengate.http.ExchangeAttributes;
 import org.springframework.cloud.gateway.filter.ratelimit.KeyResolver;

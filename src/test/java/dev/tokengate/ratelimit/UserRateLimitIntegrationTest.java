@@ -1,4 +1,4 @@
-package dev.tokengate.auth;
+package dev.tokengate.ratelimit;
 
 import static dev.tokengate.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;

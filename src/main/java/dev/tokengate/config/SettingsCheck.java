@@ -51,8 +51,10 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        Set<String> known = knownKeys();
-        Map<String, String> renamed = renamedKeys();
+        // Read once for both: the metadata files are parsed on every start.
+        List<JsonNode> metadata = tokengateProperties();
+        Set<String> known = knownKeys(metadata);
+        Map<String, String> renamed = renamedKeys(metadata);
         List<String> mistakes = new ArrayList<>();
         Set<String> warnings = new TreeSet<>();
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
@@ -166,8 +168,12 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
 
     /** Every {@code tokengate.*} key of every configuration metadata file on the class path. */
     static Set<String> knownKeys() {
+        return knownKeys(tokengateProperties());
+    }
+
+    private static Set<String> knownKeys(List<JsonNode> metadata) {
         Set<String> known = new TreeSet<>();
-        tokengateProperties().forEach(property -> {
+        metadata.forEach(property -> {
             String name = property.path("name").asString("");
             known.add(name);
             known.addAll(elementKeys(name, property.path("type").asString("")));
@@ -180,8 +186,12 @@ public class SettingsCheck implements EnvironmentPostProcessor, Ordered {
 
     /** Each deprecated {@code tokengate.*} key that still works, and the key that replaces it. */
     static Map<String, String> renamedKeys() {
+        return renamedKeys(tokengateProperties());
+    }
+
+    private static Map<String, String> renamedKeys(List<JsonNode> metadata) {
         Map<String, String> renamed = new TreeMap<>();
-        tokengateProperties().forEach(property -> {
+        metadata.forEach(property -> {
             String replacement =
                     property.path("deprecation").path("replacement").asString("");
             if (!replacement.isEmpty()) {

@@ -84,11 +84,9 @@ public final class LuaScript<T> {
         return run(redis, key, List.of(args));
     }
 
-    /** Lettuce's own type for the {@code NOSCRIPT} error, wherever Spring's translation put it in the chain. */
+    /** Lettuce's own type for the {@code NOSCRIPT} error, as it comes, or under Spring's translation of it. */
     static boolean isNoScript(Throwable error) {
-        return error instanceof RedisNoScriptException
-                || NestedExceptionUtils.getRootCause(error) instanceof RedisNoScriptException
-                || error.getCause() instanceof RedisNoScriptException;
+        return NestedExceptionUtils.getMostSpecificCause(error) instanceof RedisNoScriptException;
     }
 
     // A ByteBuffer is read by writing it: each attempt gets its own view of the same bytes.

@@ -1,5 +1,6 @@
 package dev.tokengate.clientaddress;
 
+import dev.tokengate.config.RenamedSetting;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.Assert;
@@ -26,11 +27,8 @@ public record ClientAddressProperties(
     public static final String DEFAULT_CLIENT_ADDRESS_HEADER = "x-forwarded-for";
 
     public ClientAddressProperties {
-        Assert.isTrue(
-                trustedProxyCount == null || trustedProxies == null || trustedProxyCount.equals(trustedProxies),
-                PREFIX + ".trusted-proxy-count and its former name " + PREFIX
-                        + ".trusted-proxies are both set, to different values: keep only trusted-proxy-count");
-        trustedProxyCount = trustedProxyCount != null ? trustedProxyCount : trustedProxies != null ? trustedProxies : 0;
+        trustedProxyCount = RenamedSetting.value(
+                PREFIX, "trusted-proxy-count", trustedProxyCount, "trusted-proxies", trustedProxies, 0);
         Assert.isTrue(trustedProxyCount >= 0, PREFIX + ".trusted-proxy-count must not be negative");
     }
 }

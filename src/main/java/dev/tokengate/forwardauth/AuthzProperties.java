@@ -1,5 +1,6 @@
 package dev.tokengate.forwardauth;
 
+import dev.tokengate.config.RenamedSetting;
 import dev.tokengate.http.HttpTokens;
 import dev.tokengate.policy.RoutePolicy;
 import java.util.HashSet;
@@ -44,14 +45,13 @@ public record AuthzProperties(
         Assert.isTrue(
                 path.matches("(/[A-Za-z0-9._~-]+)+") && !path.matches(".*/\\.{1,2}(/.*)?"),
                 PREFIX + ".path '" + path + "' must be a path like /_tokengate/authz (letters, digits, . _ ~ -)");
-        Assert.isTrue(
-                trustedProxyRanges == null || trustedProxies == null || trustedProxyRanges.equals(trustedProxies),
-                PREFIX + ".trusted-proxy-ranges and its former name " + PREFIX
-                        + ".trusted-proxies are both set, to different values: keep only trusted-proxy-ranges");
-        trustedProxyRanges = List.copyOf(
-                trustedProxyRanges != null
-                        ? trustedProxyRanges
-                        : trustedProxies != null ? trustedProxies : DEFAULT_TRUSTED_PROXY_RANGES);
+        trustedProxyRanges = List.copyOf(RenamedSetting.value(
+                PREFIX,
+                "trusted-proxy-ranges",
+                trustedProxyRanges,
+                "trusted-proxies",
+                trustedProxies,
+                DEFAULT_TRUSTED_PROXY_RANGES));
         trustedProxyRanges.forEach(range -> Assert.isTrue(
                 AddressRange.isRange(range),
                 PREFIX + ".trusted-proxy-ranges: '" + range + "' is not an IP address or CIDR range"));

@@ -30,14 +30,11 @@ public class AdminManagementConfiguration {
             BlockLifts blockLifts,
             AuditTrail auditTrail)
             throws IOException {
-        byte[] description = new ClassPathResource(AdminHandler.DESCRIPTION).getContentAsByteArray();
-        return AdminHandler.routes(new AdminHandler(
-                properties,
-                storeProperties.tokenHashing(),
-                administration,
-                redisTokenStore,
-                blockLifts,
-                auditTrail,
-                description));
+        return AdminApi.routes(
+                new TokensHandler(properties, storeProperties.tokenHashing(), administration, redisTokenStore),
+                new UsersHandler(administration),
+                new BlocksHandler(blockLifts),
+                new AuditHandler(auditTrail),
+                new ClassPathResource(AdminApi.DESCRIPTION).getContentAsByteArray());
     }
 }

@@ -53,7 +53,7 @@ record IssueRequest(
     IssueRequest checked(AdminProperties properties) {
         refuseUnknown(unknown);
         if (!isValidUser(user)) {
-            throw AdminHandler.badRequest(INVALID_USER);
+            throw AdminAnswers.badRequest(INVALID_USER);
         }
         String words = checkedScopes(scopes == null ? "" : scopes);
         Duration lifetime = ttl == null ? properties.defaultTtl() : ttl;
@@ -64,7 +64,7 @@ record IssueRequest(
     /** A 400 naming the first field of an admin request body that is not one of its own. */
     static void refuseUnknown(Map<String, Object> unknown) {
         if (unknown != null && !unknown.isEmpty()) {
-            throw AdminHandler.badRequest(
+            throw AdminAnswers.badRequest(
                     "Unknown field '" + unknown.keySet().iterator().next() + "'.");
         }
     }
@@ -73,7 +73,7 @@ record IssueRequest(
     static String checkedScopes(String scopes) {
         String words = scopes.trim();
         if (!HttpTokens.isPrintableAscii(words)) {
-            throw AdminHandler.badRequest(INVALID_SCOPES);
+            throw AdminAnswers.badRequest(INVALID_SCOPES);
         }
         return words;
     }
@@ -85,7 +85,7 @@ record IssueRequest(
         }
         String trimmed = label.trim();
         if (trimmed.length() > MAX_LABEL_LENGTH || !HttpTokens.isPrintableAscii(trimmed)) {
-            throw AdminHandler.badRequest(INVALID_LABEL);
+            throw AdminAnswers.badRequest(INVALID_LABEL);
         }
         return trimmed;
     }
@@ -93,7 +93,7 @@ record IssueRequest(
     /** A 400 unless {@code lifetime} is positive and at most {@code tokengate.admin.max-ttl}. */
     static void checkLifetime(Duration lifetime, AdminProperties properties) {
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(properties.maxTtl()) > 0) {
-            throw AdminHandler.badRequest(
+            throw AdminAnswers.badRequest(
                     "'ttl' must be positive and at most " + properties.maxTtl() + " (tokengate.admin.max-ttl).");
         }
     }

@@ -25,7 +25,7 @@ record PatchRequest(
     PatchRequest checked(AdminProperties properties) {
         IssueRequest.refuseUnknown(unknown);
         if (scopes == null && label == null && ttl == null) {
-            throw AdminHandler.badRequest(SHAPE);
+            throw AdminAnswers.badRequest(SHAPE);
         }
         String words = scopes == null ? null : IssueRequest.checkedScopes(scopes);
         if (ttl != null) {

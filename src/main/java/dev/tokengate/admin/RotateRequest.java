@@ -25,7 +25,7 @@ record RotateRequest(
         IssueRequest.refuseUnknown(unknown);
         Duration graceOrDefault = grace == null ? properties.rotationGrace() : grace;
         if (graceOrDefault.isNegative() || graceOrDefault.compareTo(properties.maxTtl()) > 0) {
-            throw AdminHandler.badRequest("'grace' must be zero or positive and at most " + properties.maxTtl()
+            throw AdminAnswers.badRequest("'grace' must be zero or positive and at most " + properties.maxTtl()
                     + " (tokengate.admin.max-ttl).");
         }
         Duration lifetime = ttl == null ? properties.defaultTtl() : ttl;

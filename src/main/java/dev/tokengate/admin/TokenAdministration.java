@@ -52,9 +52,9 @@ public class TokenAdministration {
     /**
      * Changes a live token's remaining lifetime (ARGV[1] milliseconds, '' to keep it) and the fields of the field,
      * value pairs that follow, in one step that writes nothing when the key is gone: a plain HSET would create a token
-     * without a user or an expiry. 0 when there is no such token.
+     * without a user or an expiry. No (0) when there is no such token.
      */
-    private static final LuaScript<Long> PATCH_TOKEN = LuaScript.returningNumber("""
+    private static final LuaScript<Boolean> PATCH_TOKEN = LuaScript.returningFlag("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             if ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -63,15 +63,15 @@ public class TokenAdministration {
 
     /**
      * Ends a token that is being replaced: after ARGV[3] milliseconds (never later than it would have ended anyway),
-     * or at once for 0. Answers "<remaining ms>\n<user>\n<label>\n<scopes>" of the token as it was, false when there is no
-     * such token, and "-3" without touching a token that names no user (there is no one to issue a successor for).
+     * or at once for 0. Answers the token as it was ({@link Ending}); nothing when there is no such token. A token that
+     * names no user is left as it is: there is no one to issue a successor for.
      */
-    private static final LuaScript<String> END_FOR_ROTATION = LuaScript.returningText("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+    private static final LuaScript<Ending> END_FOR_ROTATION = LuaScript.returningTable("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
             local user = redis.call('HGET', KEYS[1], ARGV[1])
-            if not user then return '-3' end
             local scopes = redis.call('HGET', KEYS[1], ARGV[2]) or ''
             local label = redis.call('HGET', KEYS[1], ARGV[4]) or ''
+            if not user then return {false, scopes, label, false} end
             local remaining = redis.call('PTTL', KEYS[1])
             local grace = tonumber(ARGV[3])
             if grace == 0 then
@@ -81,17 +81,20 @@ public class TokenAdministration {
               redis.call('PEXPIRE', KEYS[1], grace)
               remaining = grace
             end
-            return remaining .. '\\n' .. user .. '\\n' .. label .. '\\n' .. scopes
-            """);
+            return {user, scopes, label, remaining}
+            """, Ending::of);
 
-    /** Deletes the token key and says whose it was, in one step on that one key. */
-    private static final LuaScript<String> DELETE_TOKEN = LuaScript.returningText("""
+    /**
+     * Deletes the token key, in one step on that one key, and answers whose it was (empty when it named no user);
+     * nothing when there was no such key.
+     */
+    private static final LuaScript<Optional<String>> DELETE_TOKEN =
+            LuaScript.returningTable("""
             local found = redis.pcall('HGET', KEYS[1], ARGV[1])
-            local deleted = redis.call('DEL', KEYS[1])
-            if deleted == 1 and type(found) == 'string' then return found end
-            if deleted == 1 then return '' end
-            return false
-            """);
+            if redis.call('DEL', KEYS[1]) == 0 then return {} end
+            if type(found) == 'string' then return {found} end
+            return {false}
+            """, deleted -> Optional.ofNullable(LuaScript.text(deleted.get(0))));
 
     private final SharedRedisConnection redis;
     private final RedisKeys keys;
@@ -168,7 +171,7 @@ public class TokenAdministration {
         }
         return PATCH_TOKEN
                 .run(redis, keys.token(hash), args)
-                .filter(patched -> patched == 1)
+                .filter(Boolean::booleanValue)
                 .flatMap(patched -> describe(hash))
                 .flatMap(Mono::justOrEmpty);
     }
@@ -187,19 +190,34 @@ public class TokenAdministration {
                         Long.toString(grace.toMillis()),
                         RedisKeys.LABEL_FIELD)
                 .flatMap(ended -> {
-                    if (ended.equals("-3")) {
+                    if (ended.user() == null) {
                         return Mono.error(new NoUserException());
                     }
-                    String[] parts = ended.split("\n", 4);
-                    Instant oldEndsAt = Instant.now().plusMillis(Long.parseLong(parts[0]));
+                    Instant oldEndsAt = Instant.now().plusMillis(ended.remainingMillis());
                     Mono<Void> unindexed = grace.isZero()
-                            ? removeMembers(bytes(keys.userTokens(parts[1])), List.of(hash))
+                            ? removeMembers(bytes(keys.userTokens(ended.user())), List.of(hash))
                             : Mono.empty();
-                    String label = parts[2].isEmpty() ? null : parts[2];
                     return unindexed
-                            .then(issue(parts[1], parts[3], label, ttl))
+                            .then(issue(ended.user(), ended.scopes(), ended.label(), ttl))
                             .map(issued -> new Rotation(issued, new RotatedToken(hash, oldEndsAt)));
                 });
+    }
+
+    /**
+     * A token as it was when its rotation began.
+     *
+     * @param user null when it names none, and then it was left as it was
+     * @param label null when it has none
+     * @param remainingMillis how long it has left now; null when it was left as it was
+     */
+    private record Ending(String user, String scopes, String label, Long remainingMillis) {
+
+        static Ending of(List<Object> table) {
+            String label = LuaScript.text(table.get(2));
+            return new Ending(
+                    LuaScript.text(table.get(0)), LuaScript.text(table.get(1)), label.isEmpty() ? null : label, (Long)
+                            table.get(3));
+        }
     }
 
     /** A token to rotate names no user. */
@@ -214,10 +232,9 @@ public class TokenAdministration {
     public Mono<Boolean> revoke(String hash) {
         return DELETE_TOKEN
                 .run(redis, keys.token(hash), RedisKeys.USER_FIELD)
-                .flatMap(owner -> owner.isEmpty()
-                        ? Mono.just(true)
-                        : removeMembers(bytes(keys.userTokens(owner)), List.of(hash))
-                                .thenReturn(true))
+                .flatMap(owner -> owner.map(user -> removeMembers(bytes(keys.userTokens(user)), List.of(hash)))
+                        .orElse(Mono.empty())
+                        .thenReturn(true))
                 .defaultIfEmpty(false);
     }
 

@@ -69,16 +69,6 @@ public class AuditFilter implements WebFilter, Ordered {
                 code);
     }
 
-    /** Names the target of the exchange's action more fully than its path can. */
-    public static void target(ServerWebExchange exchange, String target) {
-        exchange.getAttributes().put(ExchangeAttributes.AUDIT_TARGET, target);
-    }
-
-    /** A token as the trail names it: {@code token:} and the first digits of its id. */
-    public static String token(String id) {
-        return AuditedRequests.tokenTarget(id);
-    }
-
     @Override
     public int getOrder() {
         return ORDER;

@@ -7,7 +7,6 @@ import dev.tokengate.redis.LuaScript;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +22,12 @@ import reactor.core.publisher.Mono;
 public class FailedAttemptGuard {
 
     /** One round trip, atomic across instances: count the failure, open the window on the first one. */
-    private static final LuaScript<List<Long>> COUNT_FAILURE = LuaScript.returningNumbers("""
+    private static final LuaScript<Failures> COUNT_FAILURE =
+            LuaScript.returningTable("""
             local count = redis.call('INCR', KEYS[1])
             if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             return {count, redis.call('PTTL', KEYS[1])}
-            """);
+            """, counted -> new Failures((Long) counted.get(0), (Long) counted.get(1)));
 
     private static final long MAXIMUM_BLOCKED_ADDRESSES = 100_000;
     private static final Mono<Long> NOT_BLOCKED = Mono.just(0L);
@@ -97,7 +97,7 @@ public class FailedAttemptGuard {
         String group = groups.of(address);
         return COUNT_FAILURE
                 .run(redis, keys.failedAttempts(group), Long.toString(window.toMillis()))
-                .map(counted -> block(group, counted.get(0), counted.get(1)))
+                .map(counted -> block(group, counted.count(), counted.windowLeftMillis()))
                 .onErrorResume(error -> {
                     log.debug("Could not count a failed attempt: {}", error.toString());
                     return NOT_BLOCKED;
@@ -119,4 +119,7 @@ public class FailedAttemptGuard {
         blockedUntil.put(group, ticker.read() + TimeUnit.MILLISECONDS.toNanos(windowLeftMillis));
         return secondsBlockedFor(group);
     }
+
+    /** An address group's failures in the current window, and how long the window has left. */
+    private record Failures(long count, long windowLeftMillis) {}
 }

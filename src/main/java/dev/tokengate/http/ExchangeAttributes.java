@@ -54,7 +54,7 @@ public final class ExchangeAttributes {
 
     /**
      * What the audit trail names as an admin call's target ({@code String}), more fully than the path can (an issued
-     * token's user and id). Written by admin handlers; read by the audit filter.
+     * token's user and id). Written by admin handlers through {@code AuditTarget}; read by the audit filter.
      */
     public static final String AUDIT_TARGET = PREFIX + "auditTarget";
 

@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
  * A Lua script run as Redis caches scripts: {@code EVALSHA} with its SHA-1, so only the digest travels and Redis need
  * not hash the text; {@code EVAL}, which also caches it, only when Redis answers {@code NOSCRIPT} (a restart, a
  * failover to a node that never ran it, {@code SCRIPT FLUSH}). Every script here touches the one key it is given,
- * which keeps it valid on Redis Cluster. Its answer comes back typed: a number, text, or a list of numbers.
+ * which keeps it valid on Redis Cluster. Its answer comes back typed: a number, a flag, text, or a value read from a table.
  *
  * @param <T> what the script returns
  */
@@ -38,19 +38,31 @@ public final class LuaScript<T> {
         return new LuaScript<>(text, Long.class, ReturnType.INTEGER, Long.class::cast);
     }
 
-    /** A script that returns a string, or {@code false} (nil) for no answer: then it completes empty. */
-    public static LuaScript<String> returningText(String text) {
-        return new LuaScript<>(
-                text,
-                String.class,
-                ReturnType.VALUE,
-                value -> StandardCharsets.UTF_8.decode((ByteBuffer) value).toString());
+    /** A script that returns 1 for yes and 0 for no. */
+    public static LuaScript<Boolean> returningFlag(String text) {
+        return new LuaScript<>(text, Boolean.class, ReturnType.BOOLEAN, Boolean.class::cast);
     }
 
-    /** A script that returns an array of integers. */
+    /**
+     * A script that returns a table, read into a value by {@code reader}: each element is a {@link Long} for an
+     * integer, a {@link ByteBuffer} for a string ({@link #text(Object)} decodes it) and null for {@code false}. An empty
+     * table is no answer: the run completes empty. (A bare {@code false} would come back as a table of one null.)
+     */
     @SuppressWarnings("unchecked")
-    public static LuaScript<List<Long>> returningNumbers(String text) {
-        return new LuaScript<>(text, List.class, ReturnType.MULTI, value -> (List<Long>) value);
+    public static <T> LuaScript<T> returningTable(String text, Function<List<Object>, T> reader) {
+        return new LuaScript<>(text, List.class, ReturnType.MULTI, value -> {
+            List<Object> table = (List<Object>) value;
+            return table.isEmpty() ? null : reader.apply(table);
+        });
+    }
+
+    /** A string element of a table a script returned; null for {@code false}. */
+    public static String text(Object element) {
+        return element == null
+                ? null
+                : StandardCharsets.UTF_8
+                        .decode(((ByteBuffer) element).duplicate())
+                        .toString();
     }
 
     /** The script's SHA-1, by which Redis knows it. */
@@ -76,7 +88,7 @@ public final class LuaScript<T> {
                                         .scriptingCommands()
                                         .eval(text.duplicate(), returnType, 1, duplicates(keyAndArgs))
                                         .next()))
-                .map(answer);
+                .mapNotNull(answer);
     }
 
     /** Runs the script on {@code key} with {@code args} as ARGV. */

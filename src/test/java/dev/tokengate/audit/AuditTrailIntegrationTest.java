@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -203,18 +204,45 @@ class AuditTrailIntegrationTest {
                 .isOk();
         assertThat(audit(first, "limit=1")).isEqualTo(before);
 
-        assertProblem(
-                as(first, ALICE_TOKEN).get().uri("/admin/audit?since=yesterday").exchange(),
-                HttpStatus.BAD_REQUEST,
-                null,
-                "since is an ISO-8601 time in UTC, such as 2026-12-03T08:00:00Z.",
-                "/admin/audit");
-        assertProblem(
-                as(first, ALICE_TOKEN).get().uri("/admin/audit?limit=1001").exchange(),
-                HttpStatus.BAD_REQUEST,
-                null,
-                "limit is a whole number from 1 to 1000.",
-                "/admin/audit");
+        for (String query :
+                List.of("since=yesterday", "since=", "since=2026-12-03T08:00:00Z&since=2026-12-04T08:00:00Z")) {
+            assertProblem(
+                    as(first, ALICE_TOKEN).get().uri("/admin/audit?" + query).exchange(),
+                    HttpStatus.BAD_REQUEST,
+                    null,
+                    "since is an ISO-8601 time in UTC, such as 2026-12-03T08:00:00Z.",
+                    "/admin/audit");
+        }
+        for (String query : List.of(
+                "limit=1001",
+                "limit=0",
+                "limit=-1",
+                "limit=",
+                "limit=x",
+                "limit=1.5",
+                "limit=99999999999",
+                "limit=1&limit=2")) {
+            assertProblem(
+                    as(first, ALICE_TOKEN).get().uri("/admin/audit?" + query).exchange(),
+                    HttpStatus.BAD_REQUEST,
+                    null,
+                    "limit is a whole number from 1 to 1000.",
+                    "/admin/audit");
+        }
+    }
+
+    @Test
+    void onlyTheQueryIsReadNotHeadersOrABodyOfTheSameNames() {
+        as(first, ALICE_TOKEN)
+                .method(HttpMethod.GET)
+                .uri("/admin/audit")
+                .header("limit", "0")
+                .header("since", "yesterday")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("limit=0&since=yesterday")
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     @Test

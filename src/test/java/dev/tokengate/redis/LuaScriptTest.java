@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,9 +20,18 @@ import reactor.test.StepVerifier;
 class LuaScriptTest {
 
     private static final LuaScript<Long> INCREMENT = LuaScript.returningNumber("return redis.call('INCR', KEYS[1])");
-    private static final LuaScript<String> GET_OR_NIL = LuaScript.returningText("return redis.call('GET', KEYS[1])");
-    private static final LuaScript<List<Long>> PAIR =
-            LuaScript.returningNumbers("return {tonumber(ARGV[1]), tonumber(ARGV[2])}");
+    private static final LuaScript<Boolean> EXISTS = LuaScript.returningFlag("return redis.call('EXISTS', KEYS[1])");
+    private static final LuaScript<List<Object>> GET_WITH_TTL = LuaScript.returningTable(
+            """
+            local value = redis.call('GET', KEYS[1])
+            if not value then return {} end
+            return {value, redis.call('PTTL', KEYS[1]), false, ARGV[1]}
+            """,
+            table -> Arrays.asList(
+                    LuaScript.text(table.get(0)),
+                    table.get(1),
+                    LuaScript.text(table.get(2)),
+                    LuaScript.text(table.get(3))));
 
     private static TestRedis redis;
     private static TestRedisConnection connection;
@@ -64,12 +74,18 @@ class LuaScriptTest {
     void answersComeBackTyped() {
         tokens.redis().set("present", "text");
 
-        StepVerifier.create(GET_OR_NIL.run(connection.shared(), "present"))
-                .expectNext("text")
+        StepVerifier.create(EXISTS.run(connection.shared(), "present"))
+                .expectNext(true)
                 .verifyComplete();
-        StepVerifier.create(GET_OR_NIL.run(connection.shared(), "absent")).verifyComplete();
-        StepVerifier.create(PAIR.run(connection.shared(), "any", "7", "-1"))
-                .expectNext(List.of(7L, -1L))
+        StepVerifier.create(EXISTS.run(connection.shared(), "absent"))
+                .expectNext(false)
+                .verifyComplete();
+        StepVerifier.create(GET_WITH_TTL.run(connection.shared(), "present", "argument"))
+                .expectNext(Arrays.asList("text", -1L, null, "argument"))
+                .as("a string, an integer, false as null")
+                .verifyComplete();
+        StepVerifier.create(GET_WITH_TTL.run(connection.shared(), "absent", "argument"))
+                .as("an empty table: no answer")
                 .verifyComplete();
     }
 }

@@ -1,0 +1,164 @@
+package dev.tokengate.admin;
+
+import dev.tokengate.audit.AuditTarget;
+import dev.tokengate.token.RedisTokenStore;
+import dev.tokengate.token.TokenHashing;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+
+/**
+ * {@code /admin/tokens}: issue, change, rotate, revoke and introspect one token, and list the unused ones. Bodies are
+ * bound to records by Spring's Jackson codecs and checked; {@link TokenAdministration} carries out the call.
+ */
+final class TokensHandler {
+
+    private final AdminProperties properties;
+    private final TokenHashing hashing;
+    private final TokenAdministration administration;
+    private final TokenIds ids;
+    private final RedisTokenStore tokens;
+
+    TokensHandler(
+            AdminProperties properties,
+            TokenHashing hashing,
+            TokenAdministration administration,
+            RedisTokenStore tokens) {
+        this.properties = properties;
+        this.hashing = hashing;
+        this.administration = administration;
+        this.ids = new TokenIds(hashing, administration);
+        this.tokens = tokens;
+    }
+
+    Mono<ServerResponse> issue(ServerRequest request) {
+        if (hashing != TokenHashing.SHA256) {
+            return Mono.error(AdminAnswers.needsSha256("Issuing tokens"));
+        }
+        return body(request, IssueRequest.class, IssueRequest.SHAPE)
+                .switchIfEmpty(Mono.error(() -> AdminAnswers.badRequest(IssueRequest.SHAPE)))
+                .map(issue -> issue.checked(properties))
+                .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.label(), issue.ttl()))
+                .doOnNext(issued -> AuditTarget.name(
+                        request.exchange(), "user:" + issued.user() + " " + AuditTarget.token(issued.hash())))
+                .flatMap(issued -> AdminAnswers.json(HttpStatus.CREATED, IssuedAnswer.of(issued)));
+    }
+
+    Mono<ServerResponse> revoke(ServerRequest request) {
+        return ids.hashOf(request.pathVariable("id"))
+                .flatMap(administration::revoke)
+                .flatMap(revoked ->
+                        revoked ? ServerResponse.noContent().build() : Mono.error(AdminAnswers.noSuchToken()));
+    }
+
+    Mono<ServerResponse> patch(ServerRequest request) {
+        Mono<PatchRequest> patch = body(request, PatchRequest.class, PatchRequest.SHAPE)
+                .switchIfEmpty(Mono.error(() -> AdminAnswers.badRequest(PatchRequest.SHAPE)))
+                .map(body -> body.checked(properties));
+        return patch.zipWith(ids.hashOf(request.pathVariable("id")))
+                .flatMap(both -> administration.patch(
+                        both.getT2(),
+                        both.getT1().scopes(),
+                        both.getT1().label(),
+                        both.getT1().ttl()))
+                .switchIfEmpty(Mono.error(AdminAnswers::noSuchToken))
+                .flatMap(patched -> AdminAnswers.json(HttpStatus.OK, patched));
+    }
+
+    Mono<ServerResponse> rotate(ServerRequest request) {
+        if (hashing != TokenHashing.SHA256) {
+            return Mono.error(AdminAnswers.needsSha256("Rotating tokens"));
+        }
+        Mono<RotateRequest> rotate = body(request, RotateRequest.class, RotateRequest.SHAPE)
+                .defaultIfEmpty(RotateRequest.DEFAULTS)
+                .map(body -> body.checked(properties));
+        return rotate.zipWith(ids.hashOf(request.pathVariable("id")))
+                .flatMap(both -> administration.rotate(
+                        both.getT2(), both.getT1().grace(), both.getT1().ttl()))
+                .onErrorMap(
+                        TokenAdministration.NoUserException.class,
+                        error -> new ResponseStatusException(
+                                HttpStatus.CONFLICT,
+                                "This token names no user to issue a successor for: revoke it instead."))
+                .switchIfEmpty(Mono.error(AdminAnswers::noSuchToken))
+                .doOnNext(rotation -> AuditTarget.name(
+                        request.exchange(),
+                        AuditTarget.token(rotation.rotated().id()) + " user:"
+                                + rotation.issued().user() + " successor:"
+                                + TokenHashing.shortId(rotation.issued().hash())))
+                .flatMap(rotation -> AdminAnswers.json(HttpStatus.CREATED, IssuedAnswer.Rotated.of(rotation)));
+    }
+
+    /** The live tokens neither used nor issued in the last {@code days} days, across users: candidates to revoke. */
+    Mono<ServerResponse> unused(ServerRequest request) {
+        if (hashing != TokenHashing.SHA256) {
+            return Mono.error(AdminAnswers.needsSha256("Listing unused tokens"));
+        }
+        return UnusedQuery.PARAMETERS.bind(request.queryParams()).flatMap(query -> {
+            Instant cutoff = Instant.now().minus(Duration.ofDays(query.days()));
+            return administration
+                    .unusedSince(cutoff, query.limit())
+                    .collectList()
+                    .flatMap(unused -> AdminAnswers.json(HttpStatus.OK, new Unused(query.days(), cutoff, unused)));
+        });
+    }
+
+    /**
+     * RFC 7662 style: {@code token=...} as a form (or a JSON object); the answer says whether it is active. Asks Redis
+     * itself, never a cache.
+     */
+    Mono<ServerResponse> introspect(ServerRequest request) {
+        boolean json = request.headers()
+                .contentType()
+                .filter(MediaType.APPLICATION_JSON::isCompatibleWith)
+                .isPresent();
+        Mono<String> token = json
+                ? request.bodyToMono(Introspection.Request.class)
+                        .onErrorMap(ServerWebInputException.class, e -> AdminAnswers.badRequest("Body is not JSON."))
+                        .mapNotNull(Introspection.Request::token)
+                : request.formData().mapNotNull(form -> form.getFirst("token"));
+        return token.filter(raw -> !raw.isEmpty())
+                .switchIfEmpty(Mono.error(() -> AdminAnswers.badRequest("Missing 'token'.")))
+                .flatMap(raw -> tokens.findWithTtl(tokens.keyFor(raw))
+                        .flatMap(stored -> lastUsed(raw).map(lastUsed -> Introspection.of(stored, lastUsed))))
+                .flatMap(introspection -> AdminAnswers.json(HttpStatus.OK, introspection));
+    }
+
+    /** A token's last use; none with {@code token-hashing: none}, where it is not recorded. */
+    private Mono<Optional<Instant>> lastUsed(String raw) {
+        return hashing == TokenHashing.SHA256
+                ? administration.lastUsed(TokenHashing.sha256Hex(raw))
+                : Mono.just(Optional.empty());
+    }
+
+    /** The request body as {@code type}; a 400 saying which field could not be read, or that it is not JSON. */
+    private static <T> Mono<T> body(ServerRequest request, Class<T> type, String shape) {
+        return request.bodyToMono(type).onErrorMap(ServerWebInputException.class, error -> unreadable(error, shape));
+    }
+
+    private static ResponseStatusException unreadable(ServerWebInputException error, String shape) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamReadException) {
+                return AdminAnswers.badRequest("Body is not JSON.");
+            }
+            if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                String field = jackson.getPath().get(0).getPropertyName();
+                return AdminAnswers.badRequest(IssueRequest.problemWith(String.valueOf(field), shape));
+            }
+        }
+        return AdminAnswers.badRequest(shape);
+    }
+
+    /** The tokens neither used nor issued since {@code cutoff}. */
+    record Unused(int days, Instant cutoff, List<TokenAdministration.ListedToken> tokens) {}
+}

@@ -1,9 +1,9 @@
 package dev.tokengate.cache;
 
+import dev.tokengate.redis.RedisErrorCode;
 import dev.tokengate.redis.RetryForever;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TrackingArgs;
@@ -15,7 +15,6 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -207,18 +206,15 @@ final class TrackingConnection implements PushListener {
         }
     }
 
-    // Redis (or a proxy in front of it) will never track for us: an unknown or forbidden command, RESP2 only.
+    /**
+     * Redis (or a proxy in front of it) will never track for us: it answered {@code ERR} (an unknown command or
+     * subcommand, a syntax it does not know, RESP2 only) or {@code NOPERM}. Other codes ({@code LOADING}, {@code BUSY},
+     * {@code MASTERDOWN}, ...) and failures without an answer pass, and tracking is tried again.
+     */
     private static boolean isRefusal(Throwable error) {
-        if (!(error instanceof RedisCommandExecutionException)) {
-            return false;
-        }
-        String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
-        return message.contains("unknown")
-                || message.contains("unsupported")
-                || message.contains("not supported")
-                || message.contains("noperm")
-                || message.contains("resp3")
-                || message.contains("syntax");
+        return RedisErrorCode.of(error)
+                .filter(code -> code.equals(RedisErrorCode.ERR) || code.equals(RedisErrorCode.NOPERM))
+                .isPresent();
     }
 
     @Override

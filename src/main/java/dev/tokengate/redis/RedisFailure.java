@@ -1,6 +1,5 @@
 package dev.tokengate.redis;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -61,14 +60,15 @@ public record RedisFailure(Cause cause, String message) {
 
     /** The first link of the cause chain that says what happened. */
     private static Cause causeOf(Throwable error) {
+        String code = RedisErrorCode.of(error).orElse("");
+        if (code.equals(RedisErrorCode.NOAUTH) || code.equals(RedisErrorCode.WRONGPASS)) {
+            return Cause.AUTHENTICATION;
+        }
+        if (code.equals(RedisErrorCode.NOPERM)) {
+            return Cause.PERMISSION;
+        }
         for (Throwable link = error; link != null; link = link.getCause()) {
             String message = link.getMessage() == null ? "" : link.getMessage();
-            if (message.startsWith("NOAUTH") || message.startsWith("WRONGPASS")) {
-                return Cause.AUTHENTICATION;
-            }
-            if (message.startsWith("NOPERM")) {
-                return Cause.PERMISSION;
-            }
             if (link instanceof UnknownHostException) {
                 return Cause.DNS;
             }
@@ -81,7 +81,10 @@ public record RedisFailure(Cause cause, String message) {
             if (link instanceof SSLException || link.getClass().getSimpleName().startsWith("NotSsl")) {
                 return Cause.TLS;
             }
-            if (message.startsWith("Currently not connected") || message.startsWith("Connection closed")) {
+            // Lettuce's own wording, with no type of its own; LettuceWordingTest pins it
+            if (message.startsWith("Currently not connected")
+                    || message.startsWith("Connection disconnected")
+                    || message.startsWith("Connection closed")) {
                 return Cause.DISCONNECTED;
             }
             if (link instanceof RedisCommandTimeoutException
@@ -90,12 +93,7 @@ public record RedisFailure(Cause cause, String message) {
                 return Cause.TIMEOUT;
             }
         }
-        for (Throwable link = error; link != null; link = link.getCause()) {
-            if (link instanceof RedisCommandExecutionException) {
-                return Cause.PROTOCOL;
-            }
-        }
-        return Cause.OTHER;
+        return code.isEmpty() ? Cause.OTHER : Cause.PROTOCOL;
     }
 
     /** One line for the log: the cause, then the message that shows it. */

@@ -1,7 +1,6 @@
 package dev.tokengate.route;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_PREDICATE_PATH_CONTAINER_ATTR;
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_PREDICATE_ROUTE_ATTR;
 
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,6 +18,7 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Spring Cloud Gateway's router, testing only the routes a request's path could match ({@link RouteIndex}) instead of
@@ -31,6 +31,9 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 
     private static final Logger log = LoggerFactory.getLogger(IndexedRoutePredicateHandlerMapping.class);
 
+    /** The subscriber context key of the routes one lookup tests ({@code List<Route>}). */
+    private static final String CANDIDATES = IndexedRoutePredicateHandlerMapping.class.getName() + ".candidates";
+
     private final RouteLocator routeLocator;
     private final boolean indexable;
     private volatile RouteIndex index;
@@ -40,7 +43,7 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
             RouteLocator routeLocator,
             GlobalCorsProperties globalCorsProperties,
             Environment environment) {
-        super(webHandler, routeLocator, globalCorsProperties, environment);
+        super(webHandler, candidatesOr(routeLocator), globalCorsProperties, environment);
         this.routeLocator = routeLocator;
         this.indexable = !StringUtils.hasText(environment.getProperty("spring.webflux.base-path"));
     }
@@ -66,6 +69,20 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
         log.debug("Indexed {} routes under {} literal first segments", routes.size(), rebuilt.literalSegments());
     }
 
+    /**
+     * The routes the framework's lookup tests, in order: the index's candidates for the request, which {@link
+     * #lookupRoute} hands down in the subscriber context, or every route when it gave none.
+     */
+    private static RouteLocator candidatesOr(RouteLocator everyRoute) {
+        return () -> Flux.deferContextual(context -> context.<List<Route>>getOrEmpty(CANDIDATES)
+                .map(Flux::fromIterable)
+                .orElseGet(everyRoute::getRoutes));
+    }
+
+    /**
+     * Spring Cloud Gateway's own lookup (predicates applied in turn, the matched route validated and logged), over the
+     * index's candidates for this path instead of every route.
+     */
     @Override
     protected Mono<Route> lookupRoute(ServerWebExchange exchange) {
         RouteIndex current = index;
@@ -78,17 +95,6 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
                         GATEWAY_PREDICATE_PATH_CONTAINER_ATTR,
                         key -> PathContainer.parsePath(
                                 exchange.getRequest().getURI().getRawPath()));
-        return Flux.fromIterable(current.candidates(path))
-                .filterWhen(route -> {
-                    exchange.getAttributes().put(GATEWAY_PREDICATE_ROUTE_ATTR, route.getId());
-                    try {
-                        return route.getPredicate().apply(exchange);
-                    } catch (Exception e) {
-                        logger.error("Error applying predicate for route: " + route.getId(), e);
-                        return Mono.just(false);
-                    }
-                })
-                .next()
-                .doOnNext(route -> validateRoute(route, exchange));
+        return super.lookupRoute(exchange).contextWrite(Context.of(CANDIDATES, current.candidates(path)));
     }
 }

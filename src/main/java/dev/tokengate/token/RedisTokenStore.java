@@ -1,6 +1,7 @@
 package dev.tokengate.token;
 
 import dev.tokengate.http.HttpTokens;
+import dev.tokengate.redis.RedisErrorCode;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -164,8 +165,7 @@ public class RedisTokenStore implements TokenStore {
     }
 
     private static boolean isWrongType(Throwable error) {
-        String message = NestedExceptionUtils.getMostSpecificCause(error).getMessage();
-        return message != null && message.startsWith("WRONGTYPE");
+        return RedisErrorCode.is(error, RedisErrorCode.WRONGTYPE);
     }
 
     private static String decode(ByteBuffer buffer) {

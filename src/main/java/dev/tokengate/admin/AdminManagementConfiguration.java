@@ -3,7 +3,6 @@ package dev.tokengate.admin;
 import dev.tokengate.audit.AuditTrail;
 import dev.tokengate.guard.BlockLifts;
 import dev.tokengate.token.RedisTokenStore;
-import dev.tokengate.token.TokenStoreProperties;
 import java.io.IOException;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
@@ -24,14 +23,13 @@ public class AdminManagementConfiguration {
     @Bean
     RouterFunction<ServerResponse> adminRoutes(
             AdminProperties properties,
-            TokenStoreProperties storeProperties,
             TokenAdministration administration,
             RedisTokenStore redisTokenStore,
             BlockLifts blockLifts,
             AuditTrail auditTrail)
             throws IOException {
         return AdminApi.routes(
-                new TokensHandler(properties, storeProperties.tokenHashing(), administration, redisTokenStore),
+                new TokensHandler(properties, administration, redisTokenStore),
                 new UsersHandler(administration),
                 new BlocksHandler(blockLifts),
                 new AuditHandler(auditTrail),

@@ -9,13 +9,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** {@code /admin/audit}: the audit trail, newest first. */
-final class AuditHandler {
-
-    private final AuditTrail auditTrail;
-
-    AuditHandler(AuditTrail auditTrail) {
-        this.auditTrail = auditTrail;
-    }
+record AuditHandler(AuditTrail auditTrail) {
 
     /** {@code limit} entries (default 100), none older than {@code since}. */
     Mono<ServerResponse> read(ServerRequest request) {

@@ -7,16 +7,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** {@code /admin/blocks/{address}}: the brute-force guard's blocks on client addresses. */
-final class BlocksHandler {
+record BlocksHandler(BlockLifts blockLifts) {
 
     /** The longest IPv6 text form, with a zone id to spare. */
     static final int MAX_ADDRESS_LENGTH = 64;
-
-    private final BlockLifts blockLifts;
-
-    BlocksHandler(BlockLifts blockLifts) {
-        this.blockLifts = blockLifts;
-    }
 
     /** Lifts the block on a client address, on every instance: 204 whether or not it was blocked. */
     Mono<ServerResponse> lift(ServerRequest request) {

@@ -21,28 +21,10 @@ import tools.jackson.core.exc.StreamReadException;
  * {@code /admin/tokens}: issue, change, rotate, revoke and introspect one token, and list the unused ones. Bodies are
  * bound to records by Spring's Jackson codecs and checked; {@link TokenAdministration} carries out the call.
  */
-final class TokensHandler {
-
-    private final AdminProperties properties;
-    private final TokenHashing hashing;
-    private final TokenAdministration administration;
-    private final TokenIds ids;
-    private final RedisTokenStore tokens;
-
-    TokensHandler(
-            AdminProperties properties,
-            TokenHashing hashing,
-            TokenAdministration administration,
-            RedisTokenStore tokens) {
-        this.properties = properties;
-        this.hashing = hashing;
-        this.administration = administration;
-        this.ids = new TokenIds(hashing, administration);
-        this.tokens = tokens;
-    }
+record TokensHandler(AdminProperties properties, TokenAdministration administration, RedisTokenStore tokens) {
 
     Mono<ServerResponse> issue(ServerRequest request) {
-        if (hashing != TokenHashing.SHA256) {
+        if (tokens.hashing() != TokenHashing.SHA256) {
             return Mono.error(AdminAnswers.needsSha256("Issuing tokens"));
         }
         return body(request, IssueRequest.class, IssueRequest.SHAPE)
@@ -55,7 +37,7 @@ final class TokensHandler {
     }
 
     Mono<ServerResponse> revoke(ServerRequest request) {
-        return ids.hashOf(request.pathVariable("id"))
+        return hashOf(request.pathVariable("id"))
                 .flatMap(administration::revoke)
                 .flatMap(revoked ->
                         revoked ? ServerResponse.noContent().build() : Mono.error(AdminAnswers.noSuchToken()));
@@ -65,7 +47,7 @@ final class TokensHandler {
         Mono<PatchRequest> patch = body(request, PatchRequest.class, PatchRequest.SHAPE)
                 .switchIfEmpty(Mono.error(() -> AdminAnswers.badRequest(PatchRequest.SHAPE)))
                 .map(body -> body.checked(properties));
-        return patch.zipWith(ids.hashOf(request.pathVariable("id")))
+        return patch.zipWith(hashOf(request.pathVariable("id")))
                 .flatMap(both -> administration.patch(
                         both.getT2(),
                         both.getT1().scopes(),
@@ -76,13 +58,13 @@ final class TokensHandler {
     }
 
     Mono<ServerResponse> rotate(ServerRequest request) {
-        if (hashing != TokenHashing.SHA256) {
+        if (tokens.hashing() != TokenHashing.SHA256) {
             return Mono.error(AdminAnswers.needsSha256("Rotating tokens"));
         }
         Mono<RotateRequest> rotate = body(request, RotateRequest.class, RotateRequest.SHAPE)
                 .defaultIfEmpty(RotateRequest.DEFAULTS)
                 .map(body -> body.checked(properties));
-        return rotate.zipWith(ids.hashOf(request.pathVariable("id")))
+        return rotate.zipWith(hashOf(request.pathVariable("id")))
                 .flatMap(both -> administration.rotate(
                         both.getT2(), both.getT1().grace(), both.getT1().ttl()))
                 .onErrorMap(
@@ -99,9 +81,35 @@ final class TokensHandler {
                 .flatMap(rotation -> AdminAnswers.json(HttpStatus.CREATED, IssuedAnswer.Rotated.of(rotation)));
     }
 
+    /**
+     * The hash a token's {@code id} path variable names: the full hash, or the one stored token's whose hash starts
+     * with the given digits (at least {@link TokenHashing#SHORT_ID_DIGITS}); 400 when it is no id, 404 when no token has it, 409 when several tokens do. */
+    private Mono<String> hashOf(String id) {
+        if (TokenHashing.isSha256Hex(id)) {
+            return Mono.just(id);
+        }
+        if (!TokenHashing.isSha256HexPrefix(id, TokenHashing.SHORT_ID_DIGITS)) {
+            return Mono.error(AdminAnswers.badRequest("A token id is the token's hash, 64 lowercase hex digits, or the"
+                    + " first " + TokenHashing.SHORT_ID_DIGITS + " or more of them."));
+        }
+        if (tokens.hashing() != TokenHashing.SHA256) {
+            // the keys would hold raw tokens, which a prefix must not be matched against
+            return Mono.error(new ResponseStatusException(
+                    HttpStatus.CONFLICT, "A token id by prefix needs tokengate.auth.token-hashing=sha256."));
+        }
+        return administration.hashesStartingWith(id, 2).flatMap(hashes -> switch (hashes.size()) {
+            case 0 -> Mono.error(AdminAnswers.noSuchToken());
+            case 1 -> Mono.just(hashes.get(0));
+            default ->
+                Mono.error(new ResponseStatusException(
+                        HttpStatus.CONFLICT,
+                        "More than one token's id starts with " + id + ": give more of its digits."));
+        });
+    }
+
     /** The live tokens neither used nor issued in the last {@code days} days, across users: candidates to revoke. */
     Mono<ServerResponse> unused(ServerRequest request) {
-        if (hashing != TokenHashing.SHA256) {
+        if (tokens.hashing() != TokenHashing.SHA256) {
             return Mono.error(AdminAnswers.needsSha256("Listing unused tokens"));
         }
         return UnusedQuery.PARAMETERS.bind(request.queryParams()).flatMap(query -> {
@@ -136,7 +144,7 @@ final class TokensHandler {
 
     /** A token's last use; none with {@code token-hashing: none}, where it is not recorded. */
     private Mono<Optional<Instant>> lastUsed(String raw) {
-        return hashing == TokenHashing.SHA256
+        return tokens.hashing() == TokenHashing.SHA256
                 ? administration.lastUsed(TokenHashing.sha256Hex(raw))
                 : Mono.just(Optional.empty());
     }

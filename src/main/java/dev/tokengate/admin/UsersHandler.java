@@ -7,13 +7,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** {@code /admin/users/{user}/tokens}: a user's live tokens, listed or revoked together. */
-final class UsersHandler {
-
-    private final TokenAdministration administration;
-
-    UsersHandler(TokenAdministration administration) {
-        this.administration = administration;
-    }
+record UsersHandler(TokenAdministration administration) {
 
     Mono<ServerResponse> list(ServerRequest request) {
         return user(request)

@@ -2,10 +2,10 @@ package dev.tokengate.guard;
 
 import dev.tokengate.redis.RedisChannels;
 import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.RedisListener;
 import dev.tokengate.redis.SharedRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -15,14 +15,13 @@ import reactor.core.publisher.Mono;
  * announced on a channel ({@link RedisKeys#blocksLiftedChannel()}); every instance forgets its memory of the block when
  * it hears it. Deleting the counter alone would not do: instances answer a blocked address from memory, without Redis.
  */
-public class BlockLifts implements SmartLifecycle {
+public class BlockLifts extends RedisListener {
 
     private static final Logger log = LoggerFactory.getLogger(BlockLifts.class);
 
     private final SharedRedisConnection redis;
     private final RedisKeys keys;
     private final FailedAttemptGuard guard;
-    private volatile Disposable listening;
 
     public BlockLifts(SharedRedisConnection redis, RedisKeys keys, FailedAttemptGuard guard) {
         this.redis = redis;
@@ -48,30 +47,11 @@ public class BlockLifts implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        listening = RedisChannels.messages(redis, keys.blocksLiftedChannel(), () -> {})
+    protected Disposable listen() {
+        return RedisChannels.messages(redis, keys.blocksLiftedChannel(), () -> {})
                 .subscribe(address -> {
                     guard.forget(address);
                     log.info("Brute-force block on {} lifted", address);
                 });
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = listening;
-        listening = null;
-        if (current != null) {
-            current.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return listening != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return SharedRedisConnection.PHASE + 1;
     }
 }

@@ -5,9 +5,9 @@ import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * does not answer, whether a ping every second is answered again. Without it, a Redis that came back would still be
  * reported down until the next request failed or succeeded.
  */
-public class RedisWatch implements SmartLifecycle {
+public class RedisWatch extends RedisListener {
 
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
@@ -24,8 +24,6 @@ public class RedisWatch implements SmartLifecycle {
     private final RedisStatus status;
     private final EventBus redisEvents;
     private final Duration timeout;
-    private volatile Disposable reconnectFailures;
-    private volatile Disposable probes;
 
     public RedisWatch(SharedRedisConnection redis, RedisStatus status, EventBus redisEvents, Duration timeout) {
         this.redis = redis;
@@ -57,41 +55,22 @@ public class RedisWatch implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        reconnectFailures = redisEvents
+    protected Disposable listen() {
+        Disposable reconnectFailures = redisEvents
                 .get()
                 .ofType(ReconnectFailedEvent.class)
                 .subscribe(
                         event -> status.failed(event.getCause(), "Redis node " + hostAndPort(event.remoteAddress())));
-        probes = Flux.interval(PROBE_INTERVAL)
+        Disposable probes = Flux.interval(PROBE_INTERVAL)
                 .filter(tick -> !status.isAnswering())
                 .concatMap(tick -> ping())
                 .subscribe();
+        return Disposables.composite(reconnectFailures, probes);
     }
 
     private static String hostAndPort(SocketAddress address) {
         return address instanceof InetSocketAddress inet
                 ? inet.getHostString() + ":" + inet.getPort()
                 : String.valueOf(address);
-    }
-
-    @Override
-    public void stop() {
-        for (Disposable subscription : new Disposable[] {reconnectFailures, probes}) {
-            if (subscription != null) {
-                subscription.dispose();
-            }
-        }
-        probes = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return probes != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return SharedRedisConnection.PHASE + 1;
     }
 }

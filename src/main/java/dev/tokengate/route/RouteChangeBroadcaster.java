@@ -2,6 +2,7 @@ package dev.tokengate.route;
 
 import dev.tokengate.redis.RedisChannels;
 import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.RedisListener;
 import dev.tokengate.redis.SharedRedisConnection;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
@@ -13,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.util.ByteUtils;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -24,7 +25,7 @@ import reactor.core.scheduler.Schedulers;
  * definition repository); when one instance refreshes its routes, it says so on a Redis channel ({@link
  * RedisKeys#routesChannel()}), and every other instance refreshes too, reading the same definitions.
  */
-public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutesEvent>, SmartLifecycle {
+public class RouteChangeBroadcaster extends RedisListener implements ApplicationListener<RefreshRoutesEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(RouteChangeBroadcaster.class);
 
@@ -41,8 +42,6 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     private final EventBus redisEvents;
     private final String instanceId =
             Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private volatile Disposable subscription;
-    private volatile Disposable reconnects;
 
     public RouteChangeBroadcaster(
             SharedRedisConnection redis, RedisKeys keys, ApplicationEventPublisher events, EventBus redisEvents) {
@@ -68,18 +67,19 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     }
 
     @Override
-    public void start() {
+    protected Disposable listen() {
         // Lettuce subscribes again by itself after a reconnect; this retry covers a Redis that was down at startup.
         // Once subscribed, routes are read again: a change announced before then would otherwise be missed.
-        subscription =
+        Disposable announcements =
                 RedisChannels.messages(redis, channelName, this::refreshLocally).subscribe(this::refreshedElsewhere);
         // A change announced while this instance's subscription was down is lost: read the routes again once Redis
         // connections are back.
-        reconnects = redisEvents
+        Disposable reconnects = redisEvents
                 .get()
                 .ofType(ConnectionActivatedEvent.class)
                 .sampleTimeout(event -> Mono.delay(RECONNECT_SETTLE_TIME))
                 .subscribe(event -> refreshLocally());
+        return Disposables.composite(announcements, reconnects);
     }
 
     private void refreshedElsewhere(String sender) {
@@ -92,28 +92,5 @@ public class RouteChangeBroadcaster implements ApplicationListener<RefreshRoutes
     // Route loading may wait on Redis: off the event loop that delivered the message.
     private void refreshLocally() {
         Schedulers.boundedElastic().schedule(() -> events.publishEvent(new RefreshRoutesEvent(FROM_ANOTHER_INSTANCE)));
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = subscription;
-        subscription = null;
-        if (current != null) {
-            current.dispose();
-        }
-        Disposable listening = reconnects;
-        if (listening != null) {
-            listening.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return subscription != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return SharedRedisConnection.PHASE + 1;
     }
 }

@@ -55,6 +55,11 @@ public class RedisTokenStore implements TokenStore {
         this.failed = lookupTimer(registry, "failed");
     }
 
+    /** How the keys name tokens: by their SHA-256, or as they are. */
+    public TokenHashing hashing() {
+        return hashing;
+    }
+
     private static Timer lookupTimer(MeterRegistry registry, String outcome) {
         return Timer.builder("tokengate.redis.lookups")
                 .description("Token lookups in Redis: answered (valid or unknown token) or failed (Redis unavailable)")

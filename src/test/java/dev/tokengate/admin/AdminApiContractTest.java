@@ -82,7 +82,7 @@ class AdminApiContractTest {
     @Test
     void everyRouteOfTheAdminRouterIsDescribedAndNothingElse() {
         Set<String> routed = AdminRoutes.of(AdminApi.routes(
-                new TokensHandler(null, null, null, null),
+                new TokensHandler(null, null, null),
                 new UsersHandler(null),
                 new BlocksHandler(null),
                 new AuditHandler(null),

@@ -3,23 +3,13 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tokengate.clientaddress.ClientAddressHeader;
-import dev.tokengate.clientaddress.ClientAddresses;
-import dev.tokengate.guard.AddressGroups;
-import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
-import dev.tokengate.token.RedisTokenStore;
-import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenRecord;
-import dev.tokengate.usage.LastUseProperties;
-import dev.tokengate.usage.LastUseRecorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,32 +46,10 @@ class TokenAuthenticationFilterTest {
     static void createFilter() {
         tokens = new TestTokens(redis);
         connection = TestRedisConnection.to(redis);
-        AuthProperties properties = new AuthProperties(List.of("Bearer", "Token"), "X-User-Id", "X-User-Scopes", false);
-        RedisTokenStore store = new RedisTokenStore(
-                connection.shared(),
-                TestTokens.KEYS,
-                TokenHashing.SHA256,
-                Duration.ofMillis(500),
-                new SimpleMeterRegistry());
+        TestTokenCheck check = TestTokenCheck.on(connection).schemes("Bearer", "Token");
         filter = new TokenAuthenticationFilter(
-                properties,
-                new TokenCheck(
-                        properties,
-                        store,
-                        new FailedAttemptGuard(
-                                connection.shared(),
-                                TestTokens.KEYS,
-                                0,
-                                Duration.ofMinutes(1),
-                                Ticker.systemTicker(),
-                                new AddressGroups(64)),
-                        new ClientAddresses(0, ClientAddressHeader.X_FORWARDED_FOR),
-                        new LastUseRecorder(
-                                connection.shared(),
-                                TestTokens.KEYS,
-                                new LastUseProperties(false, Duration.ofMinutes(1), Duration.ofDays(90)),
-                                false),
-                        new SimpleMeterRegistry()),
+                check.properties(),
+                check.build(new SimpleMeterRegistry()),
                 new AuthFailureWriter(
                         new ProblemResponseWriter(JsonMapper.builder().build())));
     }

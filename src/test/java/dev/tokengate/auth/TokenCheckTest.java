@@ -2,24 +2,12 @@ package dev.tokengate.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tokengate.clientaddress.ClientAddressHeader;
-import dev.tokengate.clientaddress.ClientAddresses;
-import dev.tokengate.guard.AddressGroups;
-import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
-import dev.tokengate.token.RedisTokenStore;
-import dev.tokengate.token.TokenHashing;
-import dev.tokengate.token.TokenStore;
-import dev.tokengate.usage.LastUseProperties;
-import dev.tokengate.usage.LastUseRecorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,26 +107,12 @@ class TokenCheckTest {
         return tokenCheck(redis).check(exchange, "orders", policy).block();
     }
 
-    private static TokenCheck tokenCheck(TestRedisConnection redis) {
-        TokenStore store = new RedisTokenStore(
-                redis.shared(), TestTokens.KEYS, TokenHashing.SHA256, Duration.ofMillis(500), meters);
-        return new TokenCheck(
-                new AuthProperties(List.of("Bearer"), "X-User-Id", "X-User-Scopes", false),
-                store,
-                new FailedAttemptGuard(
-                        connection.shared(),
-                        TestTokens.KEYS,
-                        LIMIT,
-                        Duration.ofMinutes(1),
-                        Ticker.systemTicker(),
-                        new AddressGroups(64)),
-                new ClientAddresses(1, ClientAddressHeader.X_FORWARDED_FOR),
-                new LastUseRecorder(
-                        connection.shared(),
-                        TestTokens.KEYS,
-                        new LastUseProperties(false, Duration.ofMinutes(1), Duration.ofDays(90)),
-                        false),
-                meters);
+    private static TokenCheck tokenCheck(TestRedisConnection store) {
+        return TestTokenCheck.on(connection)
+                .storeOn(store)
+                .failedAttemptLimit(LIMIT)
+                .trustedProxies(1)
+                .build(meters);
     }
 
     private static MockServerWebExchange exchange(String authorization, String client) {

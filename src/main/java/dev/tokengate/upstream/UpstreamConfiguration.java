@@ -3,16 +3,16 @@ package dev.tokengate.upstream;
 import dev.tokengate.auth.AuthProperties;
 import dev.tokengate.clientaddress.ClientAddresses;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
+import org.springframework.http.client.ReactorResourceFactory;
 
-/**
- * The way upstream. {@link UpstreamHttpClientFactory}, imported, takes the place of Spring Cloud Gateway's own factory,
- * which backs off when another exists.
- */
 @Configuration(proxyBeanMethods = false)
-@Import(UpstreamHttpClientFactory.class)
 class UpstreamConfiguration {
 
     @Bean
@@ -23,6 +23,19 @@ class UpstreamConfiguration {
     @Bean
     UpstreamMetrics upstreamMetrics(MeterRegistry registry) {
         return new UpstreamMetrics(registry);
+    }
+
+    /** Takes the place of Spring Cloud Gateway's own factory, which backs off when another exists. */
+    @Bean
+    UpstreamHttpClientFactory upstreamHttpClientFactory(
+            HttpClientProperties properties,
+            ServerProperties serverProperties,
+            HttpClientSslConfigurer sslConfigurer,
+            List<HttpClientCustomizer> customizers,
+            ReactorResourceFactory resources,
+            UpstreamMetrics metrics) {
+        return new UpstreamHttpClientFactory(
+                properties, serverProperties, sslConfigurer, customizers, resources, metrics);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.tokengate.usage;
 import dev.tokengate.redis.LuaScript;
 import dev.tokengate.redis.RedisFailure;
 import dev.tokengate.redis.RedisKeys;
+import dev.tokengate.redis.RedisListener;
 import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenRecord;
 import java.time.Duration;
@@ -11,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -23,7 +24,7 @@ import reactor.core.scheduler.Schedulers;
  * RedisKeys#lastUsed()} with the time of the write. That key is not a token key, so the write invalidates no near
  * cache.
  */
-public class LastUseRecorder implements SmartLifecycle {
+public class LastUseRecorder extends RedisListener {
 
     /** After the web server has stopped (so the last requests are written), before the Redis connection closes. */
     public static final int PHASE = SharedRedisConnection.PHASE + 512;
@@ -48,7 +49,6 @@ public class LastUseRecorder implements SmartLifecycle {
     private final LastUseProperties properties;
     private final boolean recording;
     private final ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
-    private volatile Disposable timer;
     private volatile boolean failing;
 
     /** @param recording false records nothing (not enabled, or keys that hold raw tokens) */
@@ -128,31 +128,24 @@ public class LastUseRecorder implements SmartLifecycle {
         return WRITE.run(redis, keys.lastUsed(), args);
     }
 
+    /** The timer that writes what was used every {@code interval}; none when nothing is recorded. */
     @Override
-    public void start() {
-        if (recording) {
-            Duration interval = properties.interval();
-            timer = Flux.interval(interval, interval, Schedulers.parallel())
-                    .onBackpressureDrop()
-                    .concatMap(tick -> flush(), 1)
-                    .subscribe();
+    protected Disposable listen() {
+        if (!recording) {
+            return Disposables.disposed();
         }
+        Duration interval = properties.interval();
+        return Flux.interval(interval, interval, Schedulers.parallel())
+                .onBackpressureDrop()
+                .concatMap(tick -> flush(), 1)
+                .subscribe();
     }
 
     /** Writes what the last requests used, waiting a little: this runs on the shutdown thread, never an event loop. */
     @Override
     public void stop() {
-        Disposable running = timer;
-        timer = null;
-        if (running != null) {
-            running.dispose();
-            flush().timeout(Duration.ofSeconds(2)).onErrorReturn(0L).block();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
+        super.stop();
+        flush().timeout(Duration.ofSeconds(2)).onErrorReturn(0L).block();
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
@@ -361,53 +360,6 @@ public class TokenAdministration {
         @Override
         public String toString() {
             return "IssuedToken[hash=" + hash + ", user=" + user + "]";
-        }
-    }
-
-    /**
-     * A live token, without anything that would let one use it.
-     *
-     * @param id the token's hash, which every admin call about one token takes
-     * @param label null when it has none
-     * @param createdAt null for a token the admin API did not issue
-     * @param expiresAt null for a token without expiry
-     * @param lastUsedAt null when no instance has recorded a use (within {@code tokengate.last-used.retention})
-     * @param hashPrefix the first digits of {@code id}, as listed before there was one
-     * @param expiresInSeconds -1 for a token without expiry
-     */
-    public record ListedToken(
-            String id,
-            String user,
-            String scopes,
-            String label,
-            Instant createdAt,
-            Instant expiresAt,
-            Instant lastUsedAt,
-            String hashPrefix,
-            long expiresInSeconds) {
-
-        static ListedToken of(String hash, Map<String, String> fields, Optional<Instant> lastUsed, long ttlMillis) {
-            boolean expires = ttlMillis >= 0;
-            String label = fields.get(RedisKeys.LABEL_FIELD);
-            String created = fields.get(RedisKeys.CREATED_FIELD);
-            return new ListedToken(
-                    hash,
-                    fields.get(RedisKeys.USER_FIELD),
-                    fields.getOrDefault(RedisKeys.SCOPES_FIELD, ""),
-                    label == null || label.isEmpty() ? null : label,
-                    created == null || created.isEmpty() || !created.chars().allMatch(Character::isDigit)
-                            ? null
-                            : Instant.ofEpochMilli(Long.parseLong(created)),
-                    expires ? Instant.now().plusMillis(ttlMillis) : null,
-                    lastUsed.orElse(null),
-                    TokenHashing.shortId(hash),
-                    expires ? ttlMillis / 1000 : -1);
-        }
-
-        /** Neither used nor issued since then, as far as is known. */
-        boolean unusedSince(Instant cutoff) {
-            return (lastUsedAt == null || lastUsedAt.isBefore(cutoff))
-                    && (createdAt == null || createdAt.isBefore(cutoff));
         }
     }
 }

@@ -168,5 +168,5 @@ record TokensHandler(AdminProperties properties, TokenAdministration administrat
     }
 
     /** The tokens neither used nor issued since {@code cutoff}. */
-    record Unused(int days, Instant cutoff, List<TokenAdministration.ListedToken> tokens) {}
+    record Unused(int days, Instant cutoff, List<ListedToken> tokens) {}
 }

@@ -26,7 +26,7 @@ record UsersHandler(TokenAdministration administration) {
         return IssueRequest.isValidUser(user) ? Mono.just(user) : Mono.error(AdminAnswers.badRequest("Invalid user."));
     }
 
-    record UserTokens(String user, List<TokenAdministration.ListedToken> tokens) {}
+    record UserTokens(String user, List<ListedToken> tokens) {}
 
     record Revoked(String user, long revoked) {}
 }

@@ -17,16 +17,18 @@ class AuthConfiguration {
             AuthProperties properties,
             TokenStore tokenStore,
             FailedAttemptGuard guard,
-            ClientAddresses clientAddresses,
             LastUseRecorder lastUseRecorder,
             MeterRegistry meterRegistry) {
-        return new TokenCheck(properties, tokenStore, guard, clientAddresses, lastUseRecorder, meterRegistry);
+        return new TokenCheck(properties, tokenStore, guard, lastUseRecorder, meterRegistry);
     }
 
     @Bean
     TokenAuthenticationFilter tokenAuthenticationFilter(
-            AuthProperties properties, TokenCheck tokenCheck, AuthFailureWriter authFailureWriter) {
-        return new TokenAuthenticationFilter(properties, tokenCheck, authFailureWriter);
+            AuthProperties properties,
+            TokenCheck tokenCheck,
+            ClientAddresses clientAddresses,
+            AuthFailureWriter authFailureWriter) {
+        return new TokenAuthenticationFilter(properties, tokenCheck, clientAddresses, authFailureWriter);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.token.TokenRecord;
@@ -30,6 +31,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 500;
 
     private final TokenCheck tokenCheck;
+    private final ClientAddresses clientAddresses;
     private final AuthFailureWriter refusals;
     private final IdentityHeaders identityHeaders;
     private final boolean forwardCredentials;
@@ -41,8 +43,14 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private final Cache<Route, RoutePolicy> policies =
             Caffeine.newBuilder().weakKeys().build();
 
-    public TokenAuthenticationFilter(AuthProperties properties, TokenCheck tokenCheck, AuthFailureWriter refusals) {
+    /** @param clientAddresses the client a refused token counts against, behind the proxies in front of the gateway */
+    public TokenAuthenticationFilter(
+            AuthProperties properties,
+            TokenCheck tokenCheck,
+            ClientAddresses clientAddresses,
+            AuthFailureWriter refusals) {
         this.tokenCheck = tokenCheck;
+        this.clientAddresses = clientAddresses;
         this.refusals = refusals;
         this.identityHeaders = new IdentityHeaders(properties.userHeader(), properties.scopesHeader());
         this.forwardCredentials = properties.forwardCredentials();
@@ -56,7 +64,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
             return chain.filter(withoutClientIdentity(exchange));
         }
         return tokenCheck
-                .check(exchange, route.getId(), policy)
+                .check(exchange, clientAddresses.of(exchange).address(), route.getId(), policy)
                 .flatMap(decision -> decision instanceof TokenDecision.Allowed allowed
                         ? forward(exchange, chain, allowed.token())
                         : refusals.refuse(exchange, decision));

@@ -1,6 +1,5 @@
 package dev.tokengate.auth;
 
-import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.policy.RoutePolicy;
@@ -30,27 +29,23 @@ public final class TokenCheck {
     private final TokenStore tokenStore;
     private final AuthMetrics metrics;
     private final FailedAttemptGuard guard;
-    private final ClientAddresses clientAddresses;
     private final LastUseRecorder lastUses;
 
     /**
      * @param tokenStore the lookup chain
      * @param guard counts invalid-token attempts per client address (off: counts nothing, blocks nobody)
-     * @param clientAddresses says which client address the guard counts
      * @param lastUses notes each token found valid, for the admin API's last use
      */
     public TokenCheck(
             AuthProperties properties,
             TokenStore tokenStore,
             FailedAttemptGuard guard,
-            ClientAddresses clientAddresses,
             LastUseRecorder lastUses,
             MeterRegistry registry) {
         this.parser = new AuthorizationHeaderParser(properties.schemes());
         this.tokenStore = tokenStore;
         this.metrics = new AuthMetrics(registry);
         this.guard = guard;
-        this.clientAddresses = clientAddresses;
         this.lastUses = lastUses;
     }
 
@@ -58,18 +53,22 @@ public final class TokenCheck {
      * Checks the request's token against {@code policy}, which must require one; counted under {@code routeId}, and
      * the user of an allowed request noted for the access log. Never an error: a store that cannot answer is {@link
      * TokenDecision#UNAVAILABLE}.
+     *
+     * @param clientAddress what the guard counts an unknown token against: the client, as the caller resolved it
+     *     behind the proxies it trusts
      */
-    public Mono<TokenDecision> check(ServerWebExchange exchange, String routeId, RoutePolicy policy) {
+    public Mono<TokenDecision> check(
+            ServerWebExchange exchange, String clientAddress, String routeId, RoutePolicy policy) {
         Credentials credentials =
                 parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.Token token) {
-            long blocked = guard.secondsBlocked(clientAddress(exchange));
+            long blocked = guard.secondsBlocked(clientAddress);
             Mono<TokenDecision> decision = blocked > 0
                     ? Mono.just(whileBlocked(token, policy, blocked))
                     : tokenStore
                             .lookup(token.value())
                             .map(record -> decide(record, policy))
-                            .switchIfEmpty(Mono.defer(() -> unknownToken(exchange, policy)))
+                            .switchIfEmpty(Mono.defer(() -> unknownToken(clientAddress, policy)))
                             .onErrorReturn(TokenStoreUnavailableException.class, TokenDecision.UNAVAILABLE);
             return decision.doOnNext(decided -> count(exchange, routeId, decided));
         }
@@ -94,8 +93,8 @@ public final class TokenCheck {
     }
 
     /** An unknown token counts against the client address, and may be the one that blocks it. */
-    private Mono<TokenDecision> unknownToken(ServerWebExchange exchange, RoutePolicy policy) {
-        return guard.recordFailure(clientAddress(exchange))
+    private Mono<TokenDecision> unknownToken(String clientAddress, RoutePolicy policy) {
+        return guard.recordFailure(clientAddress)
                 .map(blocked -> blocked > 0
                         ? tooManyAttempts(blocked)
                         : TokenDecision.Denied.because(AuthFailure.INVALID, policy));
@@ -103,10 +102,6 @@ public final class TokenCheck {
 
     private static TokenDecision tooManyAttempts(long seconds) {
         return new TokenDecision.Denied(AuthFailure.TOO_MANY_ATTEMPTS, null, seconds);
-    }
-
-    private String clientAddress(ServerWebExchange exchange) {
-        return clientAddresses.of(exchange).address();
     }
 
     /** A valid token counts as used whether or not its scopes suffice. */

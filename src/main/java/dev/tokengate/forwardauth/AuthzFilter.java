@@ -129,11 +129,11 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         } catch (OriginalRequest.Unreadable unreadable) {
             return refuse(exchange, HttpStatus.BAD_REQUEST, unreadable.getMessage());
         }
-        // Resolved here, and kept on the exchange, so that the token check's guard counts the client behind the
-        // proxy (see AuthzConfiguration) rather than the proxy itself.
-        clientAddresses.of(exchange);
+        // The client behind the calling proxy (see AuthzConfiguration), resolved first: the token check's guard counts
+        // it, and the access log shows it, for refusals too.
+        String client = clientAddresses.of(exchange).address();
         return firewall.getFirewalledExchange(asked)
-                .flatMap(checked -> decide(exchange, asked, original))
+                .flatMap(checked -> decide(exchange, asked, original, client))
                 .onErrorResume(ServerExchangeRejectedException.class, rejected -> rejections.refuseRequestLine(asked));
     }
 
@@ -174,7 +174,8 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         return exchange.mutate().request(request).build();
     }
 
-    private Mono<Void> decide(ServerWebExchange exchange, ServerWebExchange asked, OriginalRequest original) {
+    private Mono<Void> decide(
+            ServerWebExchange exchange, ServerWebExchange asked, OriginalRequest original, String client) {
         AuthzPolicies.Matched matched;
         try {
             matched = policies.match(original.method(), original.host(), pathForMatching(asked));
@@ -191,7 +192,7 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         }
         // Refusals describe the original request: its path is the problem's instance.
         return tokenCheck
-                .check(asked, matched.id(), matched.policy())
+                .check(asked, client, matched.id(), matched.policy())
                 .flatMap(decision -> decision instanceof TokenDecision.Allowed allowed
                         ? allow(exchange, allowed.token())
                         : refusals.refuse(asked, decision));

@@ -16,8 +16,9 @@ public final class ExchangeAttributes {
 
     /**
      * The client address the request is counted under ({@code ClientAddress}), resolved once so that the guard, the
-     * upstream headers and the audit trail see the same one. Written by {@code ClientAddresses} on first use; the
-     * authorization endpoint resolves it early, behind the calling proxy.
+     * upstream headers, the access log and the audit trail see the same one. Written by {@code ClientAddresses} on first
+     * use: the route's token filter, or the authorization endpoint first of all, behind the calling proxy. Each hands
+     * the token check the address itself.
      */
     public static final String CLIENT_ADDRESS = PREFIX + "clientAddress";
 

@@ -1,8 +1,6 @@
 package dev.tokengate.auth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tokengate.clientaddress.ClientAddressHeader;
-import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.guard.AddressGroups;
 import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.support.TestRedisConnection;
@@ -17,7 +15,7 @@ import java.util.List;
 
 /**
  * A {@link TokenCheck} wired as the gateway wires one, on real Redis connections, for tests of the check and of what
- * renders its decision; each test names only what it varies: the schemes, the guard's limit, the trusted proxies, a
+ * renders its decision; each test names only what it varies: the schemes, the guard's limit, a
  * token store on another connection (one to nowhere, say).
  */
 final class TestTokenCheck {
@@ -26,14 +24,13 @@ final class TestTokenCheck {
     private TestRedisConnection storeRedis;
     private List<String> schemes = List.of("Bearer");
     private int failedAttemptLimit;
-    private int trustedProxies;
 
     private TestTokenCheck(TestRedisConnection redis) {
         this.redis = redis;
         this.storeRedis = redis;
     }
 
-    /** A check whose store, guard and last-use recorder talk to this Redis; no guard, no trusted proxy. */
+    /** A check whose store, guard and last-use recorder talk to this Redis; the guard off. */
     static TestTokenCheck on(TestRedisConnection redis) {
         return new TestTokenCheck(redis);
     }
@@ -45,11 +42,6 @@ final class TestTokenCheck {
 
     TestTokenCheck failedAttemptLimit(int limit) {
         this.failedAttemptLimit = limit;
-        return this;
-    }
-
-    TestTokenCheck trustedProxies(int count) {
-        this.trustedProxies = count;
         return this;
     }
 
@@ -75,7 +67,6 @@ final class TestTokenCheck {
                         Duration.ofMinutes(1),
                         Ticker.systemTicker(),
                         new AddressGroups(64)),
-                new ClientAddresses(trustedProxies, ClientAddressHeader.X_FORWARDED_FOR),
                 new LastUseRecorder(
                         redis.shared(),
                         TestTokens.KEYS,

@@ -3,6 +3,8 @@ package dev.tokengate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
+import dev.tokengate.clientaddress.ClientAddressHeader;
+import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.support.TestRedis;
@@ -50,6 +52,7 @@ class TokenAuthenticationFilterTest {
         filter = new TokenAuthenticationFilter(
                 check.properties(),
                 check.build(new SimpleMeterRegistry()),
+                new ClientAddresses(0, ClientAddressHeader.X_FORWARDED_FOR),
                 new AuthFailureWriter(
                         new ProblemResponseWriter(JsonMapper.builder().build())));
     }

@@ -2,6 +2,8 @@ package dev.tokengate.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokengate.clientaddress.ClientAddressHeader;
+import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.support.TestRedis;
@@ -25,6 +27,8 @@ class TokenCheckTest {
     private static final TestRedis redis = TestRedis.shared();
     private static final RoutePolicy NEEDS_ORDERS_READ = RoutePolicy.of(Map.of("scopes", "orders:read"));
     private static final int LIMIT = 2;
+    /** As the route filter resolves the client address, behind one proxy. */
+    private static final ClientAddresses CLIENT_ADDRESSES = new ClientAddresses(1, ClientAddressHeader.X_FORWARDED_FOR);
 
     private static TestTokens tokens;
     private static TestRedisConnection connection;
@@ -104,14 +108,14 @@ class TokenCheckTest {
     }
 
     private static TokenDecision check(TestRedisConnection redis, MockServerWebExchange exchange, RoutePolicy policy) {
-        return tokenCheck(redis).check(exchange, "orders", policy).block();
+        String client = CLIENT_ADDRESSES.of(exchange).address();
+        return tokenCheck(redis).check(exchange, client, "orders", policy).block();
     }
 
     private static TokenCheck tokenCheck(TestRedisConnection store) {
         return TestTokenCheck.on(connection)
                 .storeOn(store)
                 .failedAttemptLimit(LIMIT)
-                .trustedProxies(1)
                 .build(meters);
     }
 

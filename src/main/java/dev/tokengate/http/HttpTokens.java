@@ -92,6 +92,19 @@ public final class HttpTokens {
         return true;
     }
 
+    /** Whether a header name, as CGI, WSGI and Rack servers see it, starts with {@code prefix} (lower case, {@code -}). */
+    public static boolean startsForABackendWith(String name, String prefix) {
+        if (name.length() < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (fold(name.charAt(i)) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A header name as CGI, WSGI and Rack servers see it: lower case, with {@code -} for {@code _}. */
     public static String foldedForABackend(String name) {
         StringBuilder folded = new StringBuilder(name.length());

@@ -22,7 +22,8 @@ import org.springframework.web.server.ServerWebExchange;
  * servers read as the same variable), is removed first, so each reaches the upstream once, exactly as the gateway
  * set it. So are {@code _} spellings of {@code X-Forwarded-*} and {@code X-Real-IP*}, which Spring
  * Cloud Gateway's own forwarding filters, matching only the hyphenated names, let through: a backend would read
- * {@code X_Forwarded_Host} as the host its links point to.
+ * {@code X_Forwarded_Host} as the host its links point to. And so are Netty's HTTP/2 conversion headers ({@code
+ * x-http2-scheme}, {@code x-http2-stream-id}, ...), which it adds to every request that came as an HTTP/2 stream.
  *
  * <p>It runs as the last of Spring Cloud Gateway's request header filters (HTTP and WebSocket alike), after {@code
  * RemoveHopByHopHeadersFilter}: a client may nominate headers in {@code Connection} (RFC 9110 section 7.6.1) only to
@@ -35,6 +36,9 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
 
     public static final String REAL_IP = "X-Real-IP";
     public static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    /** What every name of Netty's HTTP/2 conversion headers begins with. */
+    static final String HTTP2_CONVERSION_PREFIX = "x-http2-";
 
     private final String userHeader;
     private final String scopesHeader;
@@ -101,7 +105,17 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
                 return true;
             }
         }
-        return isForwardingLookAlike(name);
+        return isForwardingLookAlike(name) || isHttp2Conversion(name);
+    }
+
+    /**
+     * Netty's names for what an HTTP/2 stream carries outside its headers ({@code HttpConversionUtil
+     * .ExtensionHeaderNames}: the stream id, the scheme, ...), which it adds when it turns a stream into a request for
+     * the server; from a client, over any protocol, they are forgeries. Neither kind reaches an upstream, in any
+     * spelling.
+     */
+    static boolean isHttp2Conversion(String name) {
+        return HttpTokens.startsForABackendWith(name, HTTP2_CONVERSION_PREFIX);
     }
 
     /**

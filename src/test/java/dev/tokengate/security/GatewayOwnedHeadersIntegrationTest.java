@@ -94,6 +94,32 @@ class GatewayOwnedHeadersIntegrationTest extends GatewayIntegrationTest {
         assertThat(received.headers().values()).doesNotContain("forged");
     }
 
+    /**
+     * Netty adds {@code x-http2-scheme} and {@code x-http2-stream-id} to a request that came as an HTTP/2 stream; a
+     * client on HTTP/1.1 can send them too, and a backend would trust them as the gateway's.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "x-http2-scheme: gopher",
+                "x-http2-stream-id: 99",
+                "X-HTTP2-Path: /admin",
+                "x_http2_stream_id: 98",
+                "X-Http2-Stream-Dependency-Id: 7"
+            })
+    void nettysHttp2ConversionHeadersFromAClientNeverReachTheUpstream(String header) {
+        String token = tokens.issue("alice", "orders:read");
+
+        RawHttpClient.Response response = raw().get("/orders/1", "Authorization: Bearer " + token, header);
+
+        assertThat(response.status()).isEqualTo(200);
+        RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+        assertThat(received.header("X-User-Id")).isEqualTo("alice");
+        assertThat(received.headers().keySet())
+                .noneMatch(
+                        name -> name.toLowerCase(Locale.ROOT).replace('_', '-').startsWith("x-http2-"));
+    }
+
     @Test
     void clientSentAddressHeadersAreReplacedByTheConnectionsPeer() {
         raw().get("/public/1", "X-Real-IP: 6.6.6.6", "X-Forwarded-For: 6.6.6.6", "Forwarded: for=6.6.6.6");

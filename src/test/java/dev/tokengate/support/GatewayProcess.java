@@ -24,6 +24,12 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path log;
     private final int port;
 
+    /**
+     * For a gateway that answers a few requests and stops: the quick compiler only and one GC thread, which start it
+     * in about half the time on two cores. A test that measures or races passes its own options instead.
+     */
+    private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private GatewayProcess(Process process, Path log, int port) {
         this.process = process;
         this.log = log;
@@ -32,7 +38,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts a gateway with {@code --name=value} arguments added to the test ones; returns once it has started. */
     public static GatewayProcess start(String... arguments) {
-        return start(List.of(), arguments);
+        return start(QUICK_START, arguments);
     }
 
     /** As {@link #start(String...)}, with options for its JVM. */

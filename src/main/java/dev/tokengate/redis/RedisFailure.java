@@ -1,6 +1,7 @@
 package dev.tokengate.redis;
 
 import io.lettuce.core.RedisCommandTimeoutException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -81,10 +82,15 @@ public record RedisFailure(Cause cause, String message) {
             if (link instanceof SSLException || link.getClass().getSimpleName().startsWith("NotSsl")) {
                 return Cause.TLS;
             }
-            // Lettuce's own wording, with no type of its own; LettuceWordingTest pins it
+            // Lettuce's own wording, with no type of its own; LettuceErrorContractTest pins it
             if (message.startsWith("Currently not connected")
                     || message.startsWith("Connection disconnected")
                     || message.startsWith("Connection closed")) {
+                return Cause.DISCONNECTED;
+            }
+            // the connection failed under a command (reset by peer, broken pipe): Netty's native errors are
+            // IOExceptions
+            if (link instanceof IOException) {
                 return Cause.DISCONNECTED;
             }
             if (link instanceof RedisCommandTimeoutException

@@ -75,8 +75,10 @@ class LettuceErrorContractTest {
         redis.kill();
 
         Throwable cutOff = catchThrowable(() -> blocked.get(10, TimeUnit.SECONDS));
+        // Lettuce fails it with "Connection disconnected", or with Netty's "Connection reset by peer" when the reset
+        // reaches the handler first
         assertThat(RedisFailure.of(cutOff).cause())
-                .as("Lettuce's wording for a command in flight when the connection closed changed: see RedisFailure ("
+                .as("Lettuce's error for a command in flight when the connection closed changed: see RedisFailure ("
                         + cutOff + ")")
                 .isEqualTo(Cause.DISCONNECTED);
         Throwable rejected = catchThrowable(() -> connection.sync().get("any"));

@@ -39,6 +39,9 @@ class RedisFailureTest {
                 .isEqualTo(Cause.DNS);
         assertThat(causeOf(new io.lettuce.core.RedisException("Currently not connected. Commands are rejected.")))
                 .isEqualTo(Cause.DISCONNECTED);
+        assertThat(causeOf(new io.lettuce.core.RedisException(
+                        new java.io.IOException("recvAddress(..) failed: Connection reset by peer"))))
+                .isEqualTo(Cause.DISCONNECTED);
         assertThat(causeOf(new IllegalStateException("something else"))).isEqualTo(Cause.OTHER);
     }
 

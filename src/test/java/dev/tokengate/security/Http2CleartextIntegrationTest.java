@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
@@ -21,6 +22,7 @@ import reactor.netty.http.client.HttpClient;
  * stream, never reach the upstream, and neither does a client's identity header in any spelling.
  */
 @TestPropertySource(properties = "server.http2.enabled=true")
+@DirtiesContext // a context no other test shares: closed after, not kept running beside the next tests
 class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
 
     private HttpClient h2c;

@@ -64,7 +64,7 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
             return chain.filter(withoutClientIdentity(exchange));
         }
         return tokenCheck
-                .check(exchange, clientAddresses.of(exchange).address(), route.getId(), policy)
+                .check(exchange, clientAddresses, route.getId(), policy)
                 .flatMap(decision -> decision instanceof TokenDecision.Allowed allowed
                         ? forward(exchange, chain, allowed.token())
                         : refusals.refuse(exchange, decision));

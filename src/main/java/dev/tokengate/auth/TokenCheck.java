@@ -1,5 +1,6 @@
 package dev.tokengate.auth;
 
+import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.guard.FailedAttemptGuard;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.policy.RoutePolicy;
@@ -54,14 +55,15 @@ public final class TokenCheck {
      * the user of an allowed request noted for the access log. Never an error: a store that cannot answer is {@link
      * TokenDecision#UNAVAILABLE}.
      *
-     * @param clientAddress what the guard counts an unknown token against: the client, as the caller resolved it
-     *     behind the proxies it trusts
+     * @param clients how the caller finds the client behind the proxies it trusts, whom the guard counts an unknown
+     *     token against; asked only for a request that carries a token
      */
     public Mono<TokenDecision> check(
-            ServerWebExchange exchange, String clientAddress, String routeId, RoutePolicy policy) {
+            ServerWebExchange exchange, ClientAddresses clients, String routeId, RoutePolicy policy) {
         Credentials credentials =
                 parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (credentials instanceof Credentials.Token token) {
+            String clientAddress = clients.of(exchange).address();
             long blocked = guard.secondsBlocked(clientAddress);
             Mono<TokenDecision> decision = blocked > 0
                     ? Mono.just(whileBlocked(token, policy, blocked))

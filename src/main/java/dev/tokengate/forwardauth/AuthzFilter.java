@@ -129,11 +129,8 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         } catch (OriginalRequest.Unreadable unreadable) {
             return refuse(exchange, HttpStatus.BAD_REQUEST, unreadable.getMessage());
         }
-        // The client behind the calling proxy (see AuthzConfiguration), resolved first: the token check's guard counts
-        // it, and the access log shows it, for refusals too.
-        String client = clientAddresses.of(exchange).address();
         return firewall.getFirewalledExchange(asked)
-                .flatMap(checked -> decide(exchange, asked, original, client))
+                .flatMap(checked -> decide(exchange, asked, original))
                 .onErrorResume(ServerExchangeRejectedException.class, rejected -> rejections.refuseRequestLine(asked));
     }
 
@@ -174,8 +171,7 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         return exchange.mutate().request(request).build();
     }
 
-    private Mono<Void> decide(
-            ServerWebExchange exchange, ServerWebExchange asked, OriginalRequest original, String client) {
+    private Mono<Void> decide(ServerWebExchange exchange, ServerWebExchange asked, OriginalRequest original) {
         AuthzPolicies.Matched matched;
         try {
             matched = policies.match(original.method(), original.host(), pathForMatching(asked));
@@ -192,7 +188,7 @@ final class AuthzFilter implements WebFilter, Ordered, ApplicationContextAware {
         }
         // Refusals describe the original request: its path is the problem's instance.
         return tokenCheck
-                .check(asked, client, matched.id(), matched.policy())
+                .check(asked, clientAddresses, matched.id(), matched.policy())
                 .flatMap(decision -> decision instanceof TokenDecision.Allowed allowed
                         ? allow(exchange, allowed.token())
                         : refusals.refuse(asked, decision));

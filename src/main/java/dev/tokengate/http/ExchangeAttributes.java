@@ -16,9 +16,9 @@ public final class ExchangeAttributes {
 
     /**
      * The client address the request is counted under ({@code ClientAddress}), resolved once so that the guard, the
-     * upstream headers, the access log and the audit trail see the same one. Written by {@code ClientAddresses} on first
-     * use: the route's token filter, or the authorization endpoint first of all, behind the calling proxy. Each hands
-     * the token check the address itself.
+     * upstream headers and the audit trail see the same one. Written by {@code ClientAddresses} on first use; the
+     * route's token filter and the authorization endpoint each hand the token check their own (the endpoint's counts
+     * the calling proxy as one more trusted one).
      */
     public static final String CLIENT_ADDRESS = PREFIX + "clientAddress";
 

@@ -108,8 +108,9 @@ class TokenCheckTest {
     }
 
     private static TokenDecision check(TestRedisConnection redis, MockServerWebExchange exchange, RoutePolicy policy) {
-        String client = CLIENT_ADDRESSES.of(exchange).address();
-        return tokenCheck(redis).check(exchange, client, "orders", policy).block();
+        return tokenCheck(redis)
+                .check(exchange, CLIENT_ADDRESSES, "orders", policy)
+                .block();
     }
 
     private static TokenCheck tokenCheck(TestRedisConnection store) {

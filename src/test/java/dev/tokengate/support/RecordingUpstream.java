@@ -1,6 +1,7 @@
 package dev.tokengate.support;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -168,6 +169,17 @@ public final class RecordingUpstream {
 
         public boolean hasHeader(String name) {
             return headers.containsKey(name);
+        }
+
+        /**
+         * The names that, as CGI, WSGI and Rack backends read them (lower case, {@code -} for {@code _}), start with
+         * {@code prefix}.
+         */
+        public List<String> headersNamedLike(String prefix) {
+            return headers.keySet().stream()
+                    .filter(name ->
+                            name.toLowerCase(Locale.ROOT).replace('_', '-').startsWith(prefix))
+                    .toList();
         }
     }
 }

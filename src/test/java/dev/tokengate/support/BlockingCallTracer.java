@@ -5,7 +5,7 @@ import reactor.blockhound.BlockingOperationError;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * Prints where a blocking call happened before BlockHound fails it, and allows two short locks that Netty and Lettuce take internally. Libraries sometimes catch the error and log only
+ * Prints where a blocking call happened before BlockHound fails it, and allows the short locks that Netty, Lettuce and Spring Boot take internally. Libraries sometimes catch the error and log only
  * its message (Spring Cloud Gateway's route loading does), which would leave no trace of the culprit.
  */
 public class BlockingCallTracer implements BlockHoundIntegration {
@@ -20,6 +20,11 @@ public class BlockingCallTracer implements BlockHoundIntegration {
         // it only while another thread holds it for that increment or while the connection is being reset. Thrown
         // from there, BlockHound's error leaves Lettuce's connection broken for good, which production never sees.
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+        // Lettuce builds each new connection's command proxy under one JVM-wide lock, held only to look up or fill a
+        // small cache; a reconnect does this on an event loop (a Sentinel connection, from ConnectionWatchdog). Thrown
+        // from inside the lock's acquire, BlockHound's error leaves a dead waiter at the head of its queue, and every
+        // later connection in the JVM waits forever (two clean-clone runs hung or timed out that way).
+        builder.allowBlockingCallsInside("io.lettuce.core.internal.AbstractInvocationHandler$MethodTranslator", "of");
         // Spring Boot's Prometheus exemplars look up the tracer once, lazily, under a SingletonSupplier's lock: a
         // thread parks there only when two meters record their first sample at the same moment (seen when Redis
         // refused a user's AUTH on several connections at once).

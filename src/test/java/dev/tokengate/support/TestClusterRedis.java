@@ -33,7 +33,7 @@ public final class TestClusterRedis implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("tokengate-cluster");
             for (int i = 0; i < MASTERS * 2; i++) {
-                int port = FreePort.find();
+                int port = FreePort.forClusterNode();
                 RedisServer server = RedisServer.newRedisServer()
                         .port(port)
                         .bind(TestRedis.HOST)

@@ -9,7 +9,7 @@ import reactor.test.StepVerifier;
 
 /**
  * The integration tests only prove the request path is non-blocking if BlockHound is really watching: this fails if
- * the blockhound-junit-platform listener stops installing it.
+ * {@link BlockHoundInstaller} stops installing it.
  */
 class BlockHoundInstalledTest {
 

@@ -3,6 +3,7 @@ package dev.tokengate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokengate.support.GatewayInstance;
+import dev.tokengate.support.RawClientHello;
 import dev.tokengate.support.RecordingUpstream;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
@@ -89,6 +90,21 @@ class EdgeTlsIntegrationTest {
         assertThat(answer.headers().firstValue("WWW-Authenticate"))
                 .hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
         assertThat(RecordingUpstream.shared().requestCount()).isZero();
+    }
+
+    /**
+     * TLS 1.2 and 1.3 only by default: a client offering TLS 1.1 (the JDK's client will not, so it is written byte for
+     * byte) gets the protocol_version alert, where the same hello for TLS 1.2 gets a ServerHello.
+     */
+    @Test
+    void tls11IsRefusedAndTls12Accepted() {
+        RawClientHello.Answer old = RawClientHello.send(gateway.port(), RawClientHello.TLS_1_1);
+        assertThat(old.type()).isEqualTo(RawClientHello.ALERT);
+        assertThat(old.alertDescription()).isEqualTo(RawClientHello.PROTOCOL_VERSION);
+
+        RawClientHello.Answer current = RawClientHello.send(gateway.port(), RawClientHello.TLS_1_2);
+        assertThat(current.type()).isEqualTo(RawClientHello.HANDSHAKE);
+        assertThat(current.handshakeType()).as("ServerHello").isEqualTo(2);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tokengate.problem;
 
 import dev.tokengate.token.TokenStoreUnavailableException;
 import io.lettuce.core.RedisException;
+import io.netty.handler.codec.http2.Http2Exception;
 import java.io.IOException;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -80,6 +81,11 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
                 || error instanceof TokenStoreUnavailableException
                 || NestedExceptionUtils.getMostSpecificCause(error) instanceof RedisException) {
             return HttpStatus.SERVICE_UNAVAILABLE;
+        }
+        // The client broke HTTP/2 on its stream (a WINDOW_UPDATE of zero, say): Netty has reset the stream already, and
+        // an attacker sending such frames must not fill the log with 500s (ProvokedResetLimit closes the connection).
+        if (NestedExceptionUtils.getMostSpecificCause(error) instanceof Http2Exception) {
+            return HttpStatus.BAD_REQUEST;
         }
         // Refused, reset or closed by the upstream before its response began, or closed before the request was sent.
         if (NestedExceptionUtils.getMostSpecificCause(error) instanceof IOException

@@ -2,6 +2,7 @@ package dev.tokengate.server;
 
 import io.netty.channel.ChannelPipeline;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.NettyPipeline;
@@ -10,6 +11,11 @@ import reactor.netty.NettyPipeline;
 class ServerConfiguration {
 
     static final String PIPELINED_CLOSE = "tokengate.pipelinedClose";
+
+    @Bean
+    Http2Limits http2Limits(Http2Properties limits, ServerProperties server) {
+        return new Http2Limits(limits, server);
+    }
 
     @Bean
     NettyServerCustomizer answerPipelinedCloseRequests() {

@@ -10,6 +10,7 @@ import dev.tokengate.support.TestCertificates;
 import dev.tokengate.support.TestCertificates.Authority;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -90,6 +92,10 @@ class EdgeCertificatesIntegrationTest {
     @Test
     void aBundlesProtocolsApplyToTheNameItServes(CapturedOutput output) throws Exception {
         assertThatThrownBy(() -> handshake(API_HOST, "TLSv1.2")).isInstanceOf(SSLHandshakeException.class);
+        assertThat(LoggerFactory.getLogger(ApplicationProtocolNegotiationHandler.class)
+                        .isWarnEnabled())
+                .as("Netty's warning per refused handshake")
+                .isFalse();
         assertThat(output.getOut()).doesNotContain("SSLHandshakeException");
         assertThat(handshake(API_HOST, "TLSv1.3").getProtocol()).isEqualTo("TLSv1.3");
         assertThat(handshake("localhost", "TLSv1.2").getProtocol()).isEqualTo("TLSv1.2");

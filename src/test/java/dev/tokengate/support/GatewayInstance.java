@@ -2,7 +2,9 @@ package dev.tokengate.support;
 
 import dev.tokengate.TokengateApplication;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -48,16 +50,22 @@ public final class GatewayInstance implements AutoCloseable {
      * routes on the test settings) and properties.
      */
     public static GatewayInstance startWithProfiles(List<String> profiles, String... properties) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--test.upstream.url=" + RecordingUpstream.shared().url(),
-                "--test.upstream.ws-url=" + RecordingUpstream.shared().url().replace("http:", "ws:"),
-                "--test.misbehaving.url=" + MisbehavingUpstream.shared().url(),
-                "--test.kept-alive.url=" + KeepAliveUpstream.shared().url(),
-                "--test.unreachable.url=http://" + TestRedis.HOST + ":" + FreePort.find()));
+        // A property given twice on the command line would read as both values joined: a given one replaces these.
+        // Each holds "=value", or nothing for a flag.
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("server.port", "=0");
+        values.put("test.upstream.url", "=" + RecordingUpstream.shared().url());
+        values.put(
+                "test.upstream.ws-url", "=" + RecordingUpstream.shared().url().replace("http:", "ws:"));
+        values.put("test.misbehaving.url", "=" + MisbehavingUpstream.shared().url());
+        values.put("test.kept-alive.url", "=" + KeepAliveUpstream.shared().url());
+        values.put("test.unreachable.url", "=http://" + TestRedis.HOST + ":" + FreePort.find());
         for (String property : properties) {
-            args.add("--" + property);
+            String[] nameAndValue = property.split("=", 2);
+            values.put(nameAndValue[0], nameAndValue.length == 2 ? "=" + nameAndValue[1] : "");
         }
+        List<String> args = new ArrayList<>();
+        values.forEach((name, value) -> args.add("--" + name + value));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(
                         TokengateApplication.class, OwnReactorResources.class)
                 .profiles(profiles.toArray(String[]::new))

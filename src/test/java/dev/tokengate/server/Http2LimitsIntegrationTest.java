@@ -85,7 +85,7 @@ class Http2LimitsIntegrationTest {
             assertThat(connection.awaitStatus(201, TIMEOUT)).isEqualTo(-RawHttp2Connection.REFUSED_STREAM);
         }
         assertServed(token);
-        assertThat(upstream.requests()).noneMatch(request -> request.uri().equals("/orders/extra"));
+        assertNothingReachedTheUpstreamFor("/orders/extra");
     }
 
     /**
@@ -97,7 +97,7 @@ class Http2LimitsIntegrationTest {
         for (boolean empty : new boolean[] {true, false}) {
             try (RawHttp2Connection connection = RawHttp2Connection.cleartext(gateway.port())) {
                 connection.serverSettings();
-                connection.headers(1, 0, connection.headerBlock("GET", "/orders/1"));
+                connection.headers(1, 0, connection.headerBlock("GET", "/orders/flood"));
                 byte[] fragment = empty ? new byte[0] : literalHeaders(1000);
                 long until = System.nanoTime() + TIMEOUT.toNanos();
                 while (System.nanoTime() < until && connection.continuation(1, 0, fragment)) {
@@ -109,7 +109,7 @@ class Http2LimitsIntegrationTest {
                         .isPositive();
             }
         }
-        assertThat(upstream.requestCount()).isZero();
+        assertNothingReachedTheUpstreamFor("/orders/flood");
         assertServed(tokens.issue("alice", "orders:read"));
     }
 
@@ -123,7 +123,7 @@ class Http2LimitsIntegrationTest {
         try (RawHttp2Connection connection = RawHttp2Connection.cleartext(gateway.port())) {
             connection.serverSettings();
             ByteArrayOutputStream block = new ByteArrayOutputStream();
-            block.writeBytes(connection.headerBlock("GET", "/orders/1", "authorization", "Bearer " + token));
+            block.writeBytes(connection.headerBlock("GET", "/orders/bomb", "authorization", "Bearer " + token));
             block.write(0x40); // literal with incremental indexing, new name
             writeString(block, "x-bomb");
             writeString(block, "a".repeat(4000));
@@ -135,7 +135,7 @@ class Http2LimitsIntegrationTest {
             int answer = connection.awaitStatus(1, TIMEOUT);
             assertThat(answer).isEqualTo(431);
         }
-        assertThat(upstream.requestCount()).isZero();
+        assertNothingReachedTheUpstreamFor("/orders/bomb");
         assertServed(token);
     }
 
@@ -187,7 +187,14 @@ class Http2LimitsIntegrationTest {
                 .doesNotContain("500 answering");
     }
 
-    private void assertServed(String token) {
+    /**
+     * By path, not by count: requests of an earlier attack that were already on their way upstream may still arrive.
+     */
+    private static void assertNothingReachedTheUpstreamFor(String path) {
+        assertThat(upstream.requests()).noneMatch(request -> request.uri().equals(path));
+    }
+
+    private static void assertServed(String token) {
         try (RawHttp2Connection other = RawHttp2Connection.cleartext(gateway.port())) {
             other.request(1, "GET", "/orders/served", "authorization", "Bearer " + token);
             assertThat(other.awaitStatus(1, TIMEOUT)).isEqualTo(200);

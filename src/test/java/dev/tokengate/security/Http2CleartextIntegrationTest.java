@@ -3,9 +3,12 @@ package dev.tokengate.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.PathSpellings;
+import dev.tokengate.support.RawHttp2Connection;
 import dev.tokengate.support.RecordingUpstream;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,9 +21,11 @@ import reactor.netty.http.client.HttpClient;
 /**
  * Over HTTP/2 (h2c, by prior knowledge, with {@code server.http2.enabled} and no TLS), the token check and the
  * gateway's headers hold as on HTTP/1.1: Netty's conversion headers, which it adds to every request that came as a
- * stream, never reach the upstream, and neither does a client's identity header in any spelling.
+ * stream, never reach the upstream, and neither does a client's identity header in any spelling. Requests an HTTP/2
+ * client library would not build (a header name in capitals, a connection-specific header, a path the firewall
+ * refuses) are written frame by frame; each is refused or passes with the gateway's identity only.
  */
-@TestPropertySource(properties = "server.http2.enabled=true")
+@TestPropertySource(properties = {"server.http2.enabled=true", "tokengate.authz.enabled=true"})
 @DirtiesContext // a context no other test shares: closed after, not kept running beside the next tests
 class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
 
@@ -61,6 +66,109 @@ class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.challenge()).startsWith("Bearer");
         assertThat(upstream.requestCount()).isZero();
+    }
+
+    /** The firewall reads {@code :path} as it reads an HTTP/1.1 target: every spelling it refuses there, the same 400. */
+    @Test
+    void pathsTheFirewallRefusesOnHttp11AreRefusedTheSameOnHttp2() {
+        String token = tokens.issue("alice", "orders:read");
+        for (String path : PathSpellings.nonCanonical()) {
+            RawHttp2Connection.Answer answer = rawRequest(path, "authorization", "Bearer " + token);
+
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.header("content-type")).as(path).isEqualTo("application/problem+json");
+            assertThat(answer.body()).as(path).contains("\"detail\":\"Malformed request path.\"");
+        }
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    /**
+     * A client's identity in every spelling HTTP/2 can carry: lower case, underscores, capitals (malformed in HTTP/2),
+     * twice, or named by a {@code connection} header (connection-specific, malformed in HTTP/2). Each request is either
+     * refused or reaches the upstream with the gateway's identity alone.
+     */
+    @Test
+    void clientIdentityHeadersInAnyHttp2SpellingNeverReachTheUpstream() {
+        String token = tokens.issue("alice", "orders:read");
+        List<String[]> spellings = List.of(
+                new String[] {"x-user-id", "admin"},
+                new String[] {"x_user_id", "admin"},
+                new String[] {"X-User-Id", "admin"},
+                new String[] {"x-user-id", "admin", "x-user-id", "admin"},
+                new String[] {"x-user-scopes", "admin"},
+                new String[] {"x_user_scopes", "admin"},
+                new String[] {"connection", "x-user-id", "x-user-id", "admin"},
+                new String[] {"keep-alive", "timeout=5", "x-user-id", "admin"},
+                new String[] {"transfer-encoding", "chunked", "x-user-id", "admin"});
+        for (String[] identity : spellings) {
+            upstream.clear();
+            String[] headers = new String[identity.length + 2];
+            headers[0] = "authorization";
+            headers[1] = "Bearer " + token;
+            System.arraycopy(identity, 0, headers, 2, identity.length);
+
+            RawHttp2Connection.Answer answer = rawRequest("/orders/1", headers);
+
+            String spelling = String.join(" ", identity);
+            if (answer.status() == 200) {
+                RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+                assertThat(received.headersNamedLike("x-user-id")).as(spelling).containsExactly("X-User-Id");
+                assertThat(received.header("X-User-Id")).as(spelling).isEqualTo("alice");
+                assertThat(received.header("X-User-Scopes")).as(spelling).isEqualTo("orders:read");
+                assertThat(received.headers().values()).as(spelling).doesNotContain("admin");
+            } else {
+                assertThat(answer.status()).as(spelling).isIn(400, -RawHttp2Connection.PROTOCOL_ERROR);
+                assertThat(upstream.requestCount()).as(spelling).isZero();
+            }
+        }
+    }
+
+    /**
+     * HTTP/2 lets a client split its cookies over several {@code cookie} fields; the upstream, on HTTP/1.1, gets them
+     * as one, joined by "; " (RFC 9113, 8.2.3), not by the ", " that would merge two cookies' values into one. {@code
+     * te: trailers}, the one TE HTTP/2 allows, is hop-by-hop and stops at the gateway; any other TE is malformed.
+     */
+    @Test
+    void cookiesSplitOverFieldsReachTheUpstreamAsOneHeaderAndTeStopsAtTheGateway() {
+        String token = tokens.issue("alice", "orders:read");
+
+        RawHttp2Connection.Answer answer = rawRequest(
+                "/orders/1", "authorization", "Bearer " + token, "cookie", "a=1", "cookie", "b=2", "te", "trailers");
+
+        assertThat(answer.status()).isEqualTo(200);
+        RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+        assertThat(received.header("Cookie")).isEqualTo("a=1; b=2");
+        assertThat(received.hasHeader("TE")).isFalse();
+
+        upstream.clear();
+        RawHttp2Connection.Answer gzip = rawRequest("/orders/1", "authorization", "Bearer " + token, "te", "gzip");
+        assertThat(gzip.status()).isIn(400, -RawHttp2Connection.PROTOCOL_ERROR);
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    /** The authorization endpoint answers over HTTP/2 as over HTTP/1.1 (Envoy's ext_authz may call it so). */
+    @Test
+    void theAuthorizationEndpointAnswersOverHttp2() {
+        String token = tokens.issue("alice", "orders:read");
+
+        RawHttp2Connection.Answer allowed =
+                rawRequest("/_tokengate/authz", "x-original-uri", "/orders/1", "authorization", "Bearer " + token);
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.header("x-user-id")).isEqualTo("alice");
+
+        RawHttp2Connection.Answer refused = rawRequest("/_tokengate/authz", "x-original-uri", "/orders/1");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("www-authenticate")).startsWith("Bearer");
+        assertThat(refused.header("x-user-id")).isNull();
+        assertThat(upstream.requestCount()).isZero();
+    }
+
+    /** One request on a connection of its own, written frame by frame. */
+    private RawHttp2Connection.Answer rawRequest(String path, String... headers) {
+        try (RawHttp2Connection connection = RawHttp2Connection.cleartext(port)) {
+            connection.request(1, "GET", path, headers);
+            return connection.awaitAnswer(1, Duration.ofSeconds(10));
+        }
     }
 
     private Answer get(String path, Consumer<HttpHeaders> headers) {

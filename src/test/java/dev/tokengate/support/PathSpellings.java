@@ -17,7 +17,50 @@ public final class PathSpellings {
     private static final String[] SAME_PLACE = {"/./", "/%2e/", "/%2E/", "/x/../", "/x/%2e%2e/", "/x/.%2E/", "/x/..;/"};
     private static final String[] SEPARATORS = {"//", "%2f", "%2F", "\\", "%5c", "%5C"};
 
+    /**
+     * Paths the firewall refuses (400, "Malformed request path.") before routing, one of each kind: dot segments plain
+     * and encoded, {@code ;} parameters, encoded separators, doubled slashes, control and non-ASCII characters, double
+     * encoding. Each would name a protected route, or a different one, to some server behind.
+     */
+    private static final List<String> NON_CANONICAL = List.of(
+            "/public/../orders/1",
+            "/public/%2e%2e/orders/1",
+            "/public/%2E%2E/orders/1",
+            "/public/.%2e/orders/1",
+            "/public/%2e./orders/1",
+            "/public/./orders/1",
+            "/public/%2e/x",
+            "/public/x/..",
+            "/public/x/.",
+            "/public/..;/orders/1",
+            "/public;/x",
+            "/public;x=1/x",
+            "/public/x;jsessionid=1",
+            "/public/x%3bjsessionid=1",
+            "/public%2F..%2Forders/1",
+            "/public/%2f/x",
+            "/public/x%5c..%5corders%5c1",
+            "/public//x",
+            "//public/x",
+            "/public/%00",
+            "/public/%01x",
+            "/public/%1f",
+            "/public/%7f",
+            "/public/x%0d%0aX-User-Id:%20admin",
+            "/public/%252e%252e/orders/1",
+            "/public/%25",
+            "/public/%E2%80%A8",
+            "/public/\u00e9",
+            "/public/%c2%85",
+            "/orders/../orders-admin/1",
+            "/orders/%2e%2e/orders-admin/1");
+
     private PathSpellings() {}
+
+    /** The paths of {@link #NON_CANONICAL}, for a {@code @MethodSource}. */
+    public static List<String> nonCanonical() {
+        return NON_CANONICAL;
+    }
 
     /** A random spelling of {@code canonical} (an absolute path of plain segments); sometimes the path itself. */
     public static String spell(String canonical, Random random) {

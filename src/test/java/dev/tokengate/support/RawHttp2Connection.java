@@ -236,6 +236,48 @@ public final class RawHttp2Connection implements AutoCloseable {
     }
 
     /**
+     * The whole answer on {@code stream}: status, headers and body, once the server ends the stream. A stream reset
+     * instead is an {@link Answer} with the reset's error code as a negative status.
+     */
+    public Answer awaitAnswer(int stream, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Http2Headers headers = null;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            Frame frame = next(deadline);
+            if (frame == CLOSED) {
+                received.add(CLOSED);
+                throw new IllegalStateException("connection closed before the answer on stream " + stream, closedBy);
+            }
+            if (frame.stream() != stream) {
+                continue;
+            }
+            if (frame.type() == RST_STREAM) {
+                return new Answer(
+                        -ByteBuffer.wrap(frame.payload()).getInt(), headers, body.toString(StandardCharsets.UTF_8));
+            }
+            if (frame.type() == HEADERS && headers == null) {
+                headers = frame.headers();
+            } else if (frame.type() == DATA) {
+                body.writeBytes(frame.payload());
+            }
+            if ((frame.flags() & END_STREAM) != 0) {
+                int status = Integer.parseInt(headers.status().toString());
+                return new Answer(status, headers, body.toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** An answer on one stream. */
+    public record Answer(int status, Http2Headers headers, String body) {
+
+        public String header(String name) {
+            CharSequence value = headers == null ? null : headers.get(name);
+            return value == null ? null : value.toString();
+        }
+    }
+
+    /**
      * Whether the server sent GOAWAY and closed the connection within {@code timeout}; frames before it are skipped.
      * Returns the GOAWAY's error code, or -1 if the connection was closed without one.
      */

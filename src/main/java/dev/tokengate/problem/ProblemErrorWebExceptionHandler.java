@@ -5,6 +5,7 @@ import io.lettuce.core.RedisException;
 import io.netty.handler.codec.http2.Http2Exception;
 import java.io.IOException;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -87,12 +88,24 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         if (NestedExceptionUtils.getMostSpecificCause(error) instanceof Http2Exception) {
             return HttpStatus.BAD_REQUEST;
         }
-        // Refused, reset or closed by the upstream before its response began, or closed before the request was sent.
+        // Refused, reset or closed by the upstream before its response began, or closed before the request was sent; or
+        // no TLS with it (a certificate no trusted authority signed, a name it does not carry), whose most specific
+        // cause is a certificate error rather than the handshake's IOException.
         if (NestedExceptionUtils.getMostSpecificCause(error) instanceof IOException
-                || error instanceof AbortedException) {
+                || error instanceof AbortedException
+                || isTlsFailure(error)) {
             return HttpStatus.BAD_GATEWAY;
         }
         return HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+
+    private static boolean isTlsFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String detailOf(HttpStatusCode status, Throwable error) {

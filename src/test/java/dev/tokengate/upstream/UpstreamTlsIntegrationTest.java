@@ -1,0 +1,154 @@
+package dev.tokengate.upstream;
+
+import static dev.tokengate.support.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokengate.support.BearerRequests;
+import dev.tokengate.support.GatewayInstance;
+import dev.tokengate.support.TestCertificates;
+import dev.tokengate.support.TestCertificates.Authority;
+import dev.tokengate.support.TestCertificates.Issued;
+import dev.tokengate.support.TestRedis;
+import dev.tokengate.support.TestTokens;
+import io.netty.handler.ssl.ClientAuth;
+import java.nio.file.Path;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpStatus;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * Upstreams on a private certificate authority, trusted through an SSL bundle that also holds the gateway's own
+ * client certificate (mutual TLS): the trusted upstream gets the request with the identity; an upstream whose
+ * certificate another authority signed, or that is reached by a name its certificate does not carry, gets nothing,
+ * and the client gets 502 problem+json. Nothing falls back to cleartext or to trusting anyone.
+ */
+class UpstreamTlsIntegrationTest {
+
+    @TempDir
+    static Path files;
+
+    private static LoopResources loops;
+    private static TlsUpstream trusted;
+    private static TlsUpstream otherAuthority;
+    private static TestTokens tokens;
+    private static GatewayInstance gateway;
+
+    @BeforeAll
+    static void start() {
+        Authority upstreams = TestCertificates.authority("upstreams CA");
+        Authority gateways = TestCertificates.authority("gateways CA");
+        Authority stranger = TestCertificates.authority("some other CA");
+        upstreams.writePem(files.resolve("upstreams-ca.crt"));
+        gateways.issue("tokengate").writePem(files.resolve("gateway.crt"), files.resolve("gateway.key"));
+
+        loops = LoopResources.create("tls-upstreams", 1, true);
+        // The trusted upstream requires a client certificate from the gateways' authority.
+        trusted = new TlsUpstream(upstreams.issue("orders", "localhost"), gateways);
+        otherAuthority = new TlsUpstream(stranger.issue("impostor", "localhost"), null);
+
+        tokens = new TestTokens(TestRedis.shared());
+        gateway = GatewayInstance.start(
+                TestRedis.shared(),
+                "test.upstream.url=https://localhost:" + trusted.port(),
+                "test.unreachable.url=https://localhost:" + otherAuthority.port(),
+                // the trusted upstream's certificate names localhost only
+                "test.kept-alive.url=https://127.0.0.1:" + trusted.port(),
+                "spring.cloud.gateway.server.webflux.httpclient.ssl.ssl-bundle=upstreams",
+                "spring.ssl.bundle.pem.upstreams.truststore.certificate=file:" + files.resolve("upstreams-ca.crt"),
+                "spring.ssl.bundle.pem.upstreams.keystore.certificate=file:" + files.resolve("gateway.crt"),
+                "spring.ssl.bundle.pem.upstreams.keystore.private-key=file:" + files.resolve("gateway.key"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        tokens.close();
+        trusted.stop();
+        otherAuthority.stop();
+        loops.dispose();
+    }
+
+    @BeforeEach
+    void clear() {
+        trusted.received.clear();
+        otherAuthority.received.clear();
+    }
+
+    @Test
+    void anUpstreamOnThePrivateAuthorityGetsTheRequestOverMutualTls() {
+        String token = tokens.issue("alice", "orders:read");
+
+        BearerRequests.get(gateway.client(), "/orders/1", token).expectStatus().isOk();
+
+        assertThat(trusted.received).containsExactly("alice");
+    }
+
+    @Test
+    void anUpstreamWhoseCertificateAnotherAuthoritySignedGets502AndNothing() {
+        assertProblem(
+                gateway.client().get().uri("/unreachable/x").exchange(),
+                HttpStatus.BAD_GATEWAY,
+                null,
+                "The upstream service could not be reached.",
+                "/unreachable/x");
+
+        assertThat(otherAuthority.received).isEmpty();
+    }
+
+    @Test
+    void anUpstreamReachedByANameItsCertificateDoesNotCarryGets502AndNothing() {
+        assertProblem(
+                gateway.client().get().uri("/kept-alive-public/x").exchange(),
+                HttpStatus.BAD_GATEWAY,
+                null,
+                "The upstream service could not be reached.",
+                "/kept-alive-public/x");
+
+        assertThat(trusted.received).isEmpty();
+    }
+
+    /** An HTTPS server that records the X-User-Id of each request; with a client authority, it requires a certificate. */
+    private static final class TlsUpstream {
+
+        private final Queue<String> received = new ConcurrentLinkedQueue<>();
+        private final DisposableServer server;
+
+        TlsUpstream(Issued certificate, Authority clients) {
+            Http11SslContextSpec tls = Http11SslContextSpec.forServer(
+                            certificate.keys().getPrivate(), certificate.certificate())
+                    .configure(builder -> {
+                        if (clients != null) {
+                            builder.trustManager(clients.certificate()).clientAuth(ClientAuth.REQUIRE);
+                        }
+                    });
+            server = HttpServer.create()
+                    .runOn(loops)
+                    .host(TestRedis.HOST)
+                    .port(0)
+                    .secure(spec -> spec.sslContext(tls))
+                    .handle((request, response) -> {
+                        received.add(String.valueOf(request.requestHeaders().get("X-User-Id")));
+                        return response.sendString(Mono.just("ok"));
+                    })
+                    .bindNow();
+        }
+
+        int port() {
+            return server.port();
+        }
+
+        void stop() {
+            server.disposeNow();
+        }
+    }
+}

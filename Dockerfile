@@ -38,9 +38,10 @@ ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=128m -XX:+
 # must mount writable (an emptyDir in Kubernetes, a tmpfs in compose).
 RUN java -XX:AOTCacheOutput=/app/tokengate.aot -Dspring.context.exit=onRefresh -jar tokengate.jar >/dev/null
 USER 10001:10001
-# 8080 clients; 8081 the management port (health, Prometheus, admin API), on 127.0.0.1 unless
-# MANAGEMENT_SERVER_ADDRESS says otherwise (compose and Kubernetes set 0.0.0.0 and restrict who reaches it).
-EXPOSE 8080 8081
+# 8080 clients; 8443 clients over TLS, where SERVER_PORT=8443 and an SSL bundle say so (the Helm chart's tls.enabled);
+# 8081 the management port (health, Prometheus, admin API), on 127.0.0.1 unless MANAGEMENT_SERVER_ADDRESS says
+# otherwise (compose and Kubernetes set 0.0.0.0 and restrict who reaches it).
+EXPOSE 8080 8443 8081
 # The readiness probe over bash's /dev/tcp: the JRE image needs no curl for it. Healthy once started and until
 # shutdown begins; Redis is left out on purpose (docs/operations.md, "Health and metrics").
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \

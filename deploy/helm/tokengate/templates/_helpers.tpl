@@ -25,3 +25,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end -}}
 {{- end -}}
+
+{{/* The client port's name: https when the pod terminates TLS itself. */}}
+{{- define "tokengate.clientPort" -}}
+{{- if .Values.tls.enabled }}https{{ else }}http{{ end -}}
+{{- end }}

@@ -135,7 +135,7 @@ final class GatewayManifestRules {
     }
 
     private static void assertProbesOnTheActuator(Container gateway) {
-        assertThat(containerPort(gateway, "http")).isEqualTo(8080);
+        assertThat(clientPort(gateway)).as("8080, or 8443 with TLS").isIn(8080, 8443);
         assertThat(containerPort(gateway, "management")).isEqualTo(8081);
         assertThat(gateway.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
         assertThat(gateway.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("management"));
@@ -213,7 +213,7 @@ final class GatewayManifestRules {
                             .containsKey(MANAGEMENT_ACCESS_LABEL);
                 }
             } else {
-                httpOpen |= ports.contains("http");
+                httpOpen |= ports.contains("http") || ports.contains("https");
             }
         }
         assertThat(httpOpen).as("client traffic admitted").isTrue();
@@ -293,6 +293,14 @@ final class GatewayManifestRules {
                 .filter(variable -> variable.getName().equals(name))
                 .map(EnvVar::getValue)
                 .findFirst();
+    }
+
+    /** The client port: {@code http} on 8080, or {@code https} on 8443 when the pod terminates TLS. */
+    static int clientPort(Container container) {
+        boolean tls = container.getPorts().stream().anyMatch(port -> "https".equals(port.getName()));
+        int port = containerPort(container, tls ? "https" : "http");
+        assertThat(port).as("the client port's name says whether it is TLS").isEqualTo(tls ? 8443 : 8080);
+        return port;
     }
 
     private static int containerPort(Container container, String name) {

@@ -10,7 +10,9 @@ import dev.tokengate.clientaddress.ClientAddressProperties;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.io.IOException;
@@ -115,6 +117,54 @@ class HelmChartTest {
         Binder env = GatewayManifestRules.environment(GatewayManifestRules.gateway(rendered));
         assertThat(env.bind("spring.data.redis.cluster.nodes", String[].class).get())
                 .containsExactly("redis-0:6379", "redis-1:6379");
+    }
+
+    /**
+     * TLS on the client port from cert-manager's Secret: mounted read-only, a PEM bundle that reloads on renewal, 8443
+     * with HTTP/2, and the Service and NetworkPolicy on the https port. The same production rules hold.
+     */
+    @Test
+    void tlsOnTheClientPortMountsTheSecretAndListensOn8443() throws IOException {
+        List<HasMetadata> rendered =
+                render(template -> template.set("tls.enabled", "true").set("tls.secretName", "tokengate-tls"));
+
+        GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
+        Container gateway = GatewayManifestRules.gateway(rendered);
+        assertThat(GatewayManifestRules.clientPort(gateway)).isEqualTo(8443);
+        Binder env = GatewayManifestRules.environment(gateway);
+        assertThat(env.bind("server.port", Integer.class).get()).isEqualTo(8443);
+        assertThat(env.bind("server.ssl.bundle", String.class).get()).isEqualTo("edge");
+        assertThat(env.bind("spring.ssl.bundle.pem.edge.keystore.certificate", String.class)
+                        .get())
+                .isEqualTo("file:/etc/tokengate/tls/tls.crt");
+        assertThat(env.bind("spring.ssl.bundle.pem.edge.keystore.private-key", String.class)
+                        .get())
+                .isEqualTo("file:/etc/tokengate/tls/tls.key");
+        assertThat(env.bind("spring.ssl.bundle.pem.edge.reload-on-update", Boolean.class)
+                        .get())
+                .isTrue();
+        assertThat(env.bind("server.http2.enabled", Boolean.class).get()).isTrue();
+        assertThat(gateway.getVolumeMounts())
+                .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/etc/tokengate/tls"));
+        PodSpec pod = KubernetesObjects.one(rendered, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(pod.getVolumes())
+                .filteredOn(volume -> volume.getSecret() != null)
+                .extracting(volume -> volume.getSecret().getSecretName())
+                .containsExactly("tokengate-tls");
+        Service service = KubernetesObjects.one(
+                rendered,
+                Service.class,
+                candidate -> !"None".equals(candidate.getSpec().getClusterIP()));
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getPort()).isEqualTo(443);
+            assertThat(port.getTargetPort()).isEqualTo(new IntOrString("https"));
+        });
+
+        assertThatThrownBy(() -> render(template -> template.set("tls.enabled", "true")))
+                .hasMessageContaining("tls.secretName");
     }
 
     @Test

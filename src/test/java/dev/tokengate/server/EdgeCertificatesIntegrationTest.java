@@ -8,14 +8,20 @@ import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.RecordingUpstream;
 import dev.tokengate.support.TestCertificates;
 import dev.tokengate.support.TestCertificates.Authority;
+import dev.tokengate.support.TestCertificates.Issued;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -53,14 +59,14 @@ class EdgeCertificatesIntegrationTest {
     @BeforeAll
     static void startGatewayOnPemFiles() {
         authority = TestCertificates.authority("tokengate test CA");
-        authority.issue("edge-1", "localhost", "127.0.0.1").writePem(file("edge.crt"), file("edge.key"));
+        mountAsKubernetesDoes(authority.issue("edge-1", "localhost", "127.0.0.1"), 1);
         authority.issue("api", API_HOST).writePem(file("api.crt"), file("api.key"));
         tokens = new TestTokens(TestRedis.shared());
         gateway = GatewayInstance.start(
                 TestRedis.shared(),
                 "server.ssl.bundle=edge",
-                "spring.ssl.bundle.pem.edge.keystore.certificate=file:" + file("edge.crt"),
-                "spring.ssl.bundle.pem.edge.keystore.private-key=file:" + file("edge.key"),
+                "spring.ssl.bundle.pem.edge.keystore.certificate=file:" + file("edge/tls.crt"),
+                "spring.ssl.bundle.pem.edge.keystore.private-key=file:" + file("edge/tls.key"),
                 "spring.ssl.bundle.pem.edge.reload-on-update=true",
                 "spring.ssl.bundle.watch.file.quiet-period=100ms",
                 "server.ssl.server-name-bundles[0].server-name=" + API_HOST,
@@ -102,8 +108,10 @@ class EdgeCertificatesIntegrationTest {
     }
 
     /**
-     * The files are rewritten as a renewal does. New handshakes get the new certificate within the watcher's quiet
-     * period; the HTTP/2 connection opened before keeps its session and serves the next request.
+     * A renewal as the kubelet applies it to a mounted Secret (what cert-manager's renewals and the Helm chart come
+     * to): new files in a directory of their own, then the {@code ..data} link swapped to it in one rename. New
+     * handshakes get the new certificate within the watcher's quiet period; the HTTP/2 connection opened before keeps
+     * its session and serves the next request.
      */
     @Test
     void rewrittenFilesServeNewHandshakesWhileAnOpenConnectionKeepsServing() throws Exception {
@@ -114,7 +122,7 @@ class EdgeCertificatesIntegrationTest {
         String served = commonName(before.sslSession().orElseThrow());
 
         String renewed = served.equals("edge-1") ? "edge-2" : "edge-1";
-        authority.issue(renewed, "localhost", "127.0.0.1").writePem(file("edge.crt"), file("edge.key"));
+        mountAsKubernetesDoes(authority.issue(renewed, "localhost", "127.0.0.1"), 2);
 
         await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(100))
@@ -166,6 +174,32 @@ class EdgeCertificatesIntegrationTest {
     private static String commonName(SSLSession session) throws Exception {
         X509Certificate certificate = (X509Certificate) session.getPeerCertificates()[0];
         return certificate.getSubjectX500Principal().getName().replaceFirst("^CN=", "");
+    }
+
+    /**
+     * Writes the pair the way the kubelet lays out a Secret volume: {@code edge/..<version>/tls.crt} and {@code
+     * tls.key}, {@code edge/..data} a link to that directory, and {@code edge/tls.crt} and {@code tls.key} links through
+     * {@code ..data}; a later version replaces the {@code ..data} link atomically.
+     */
+    private static void mountAsKubernetesDoes(Issued pair, int version) {
+        try {
+            Path volume = Files.createDirectories(file("edge"));
+            Path data = Files.createDirectory(volume.resolve("..2026_12_07_v" + version));
+            pair.writePem(data.resolve("tls.crt"), data.resolve("tls.key"));
+            Path next = Files.createSymbolicLink(volume.resolve("..data_tmp"), data.getFileName());
+            Files.move(
+                    next,
+                    volume.resolve("..data"),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            for (String name : List.of("tls.crt", "tls.key")) {
+                if (!Files.exists(volume.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(volume.resolve(name), Path.of("..data", name));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path file(String name) {

@@ -82,14 +82,7 @@ class HelmChartTest {
         assertThat(env.bind("spring.ssl.bundle.pem.redis.truststore.certificate", String.class)
                         .get())
                 .isEqualTo("file:/etc/tokengate/redis-ca/ca.crt");
-        PodSpec pod = KubernetesObjects.one(rendered, Deployment.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec();
-        assertThat(pod.getVolumes())
-                .filteredOn(volume -> volume.getSecret() != null)
-                .extracting(volume -> volume.getSecret().getSecretName())
-                .containsExactly("redis-ca");
+        assertThat(secretVolumes(rendered)).containsExactly("redis-ca");
 
         Binder routes = GatewayManifestRules.mountedApplicationYml(KubernetesObjects.one(rendered, ConfigMap.class));
         assertThat(routes.bind("spring.cloud.gateway.server.webflux.routes[0].id", String.class)
@@ -146,14 +139,7 @@ class HelmChartTest {
         assertThat(env.bind("server.http2.enabled", Boolean.class).get()).isTrue();
         assertThat(gateway.getVolumeMounts())
                 .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/etc/tokengate/tls"));
-        PodSpec pod = KubernetesObjects.one(rendered, Deployment.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec();
-        assertThat(pod.getVolumes())
-                .filteredOn(volume -> volume.getSecret() != null)
-                .extracting(volume -> volume.getSecret().getSecretName())
-                .containsExactly("tokengate-tls");
+        assertThat(secretVolumes(rendered)).containsExactly("tokengate-tls");
         Service service = KubernetesObjects.one(
                 rendered,
                 Service.class,
@@ -173,6 +159,18 @@ class HelmChartTest {
                 .hasMessageContaining("redis.mode must be standalone, sentinel or cluster");
         assertThatThrownBy(() -> render(template -> template.set("redis.mode", "sentinel")))
                 .hasMessageContaining("redis.sentinel.nodes is required in sentinel mode");
+    }
+
+    /** The names of the Secrets the gateway's pod mounts. */
+    private static List<String> secretVolumes(List<HasMetadata> rendered) {
+        PodSpec pod = KubernetesObjects.one(rendered, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        return pod.getVolumes().stream()
+                .filter(volume -> volume.getSecret() != null)
+                .map(volume -> volume.getSecret().getSecretName())
+                .toList();
     }
 
     private static List<HasMetadata> render(UnaryOperator<TemplateCommand> values) {

@@ -216,23 +216,7 @@ public final class RawHttp2Connection implements AutoCloseable {
 
     /** The response's status on {@code stream}, or its RST_STREAM's error code as a negative number. */
     public int awaitStatus(int stream, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Frame frame = next(deadline);
-            if (frame == CLOSED) {
-                received.add(CLOSED);
-                throw new IllegalStateException("connection closed before an answer on stream " + stream, closedBy);
-            }
-            if (frame.stream() != stream) {
-                continue;
-            }
-            if (frame.type() == RST_STREAM) {
-                return -ByteBuffer.wrap(frame.payload()).getInt();
-            }
-            if (frame.type() == HEADERS) {
-                return Integer.parseInt(frame.headers().status().toString());
-            }
-        }
+        return awaitAnswer(stream, timeout).status();
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.RawClientHello;
+import dev.tokengate.support.RawHttp2Connection;
 import dev.tokengate.support.RecordingUpstream;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
@@ -37,13 +38,14 @@ class EdgeTlsIntegrationTest {
     @TempDir
     static Path keys;
 
+    private static Path keystore;
     private static TestTokens tokens;
     private static GatewayInstance gateway;
     private static HttpClient client;
 
     @BeforeAll
     static void startGatewayWithTls() throws Exception {
-        Path keystore = selfSignedKeystore(keys.resolve("edge.p12"));
+        keystore = selfSignedKeystore(keys.resolve("edge.p12"));
         tokens = new TestTokens(TestRedis.shared());
         gateway = GatewayInstance.start(
                 TestRedis.shared(),
@@ -90,6 +92,42 @@ class EdgeTlsIntegrationTest {
         assertThat(answer.headers().firstValue("WWW-Authenticate"))
                 .hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
         assertThat(RecordingUpstream.shared().requestCount()).isZero();
+    }
+
+    /**
+     * Frame by frame over h2 and TLS, as over h2c: a client's identity in spellings a backend folds (underscores) is
+     * replaced by the gateway's, and a path the firewall refuses gets its 400 and never reaches the upstream.
+     */
+    @Test
+    void rawFramesOverTlsGetTheSameGuarantees() throws Exception {
+        String token = tokens.issue("alice", "orders:read");
+        RecordingUpstream.shared().clear();
+        try (RawHttp2Connection connection = RawHttp2Connection.tls(gateway.port(), trusting(keystore))) {
+            connection.request(
+                    1,
+                    "GET",
+                    "/orders/1",
+                    "authorization",
+                    "Bearer " + token,
+                    "x_user_id",
+                    "admin",
+                    "x-user-scopes",
+                    "admin");
+            connection.request(3, "GET", "/public/..;/orders/1", "authorization", "Bearer " + token);
+
+            int identity = connection.awaitStatus(1, Duration.ofSeconds(10));
+            RawHttp2Connection.Answer path = connection.awaitAnswer(3, Duration.ofSeconds(10));
+
+            assertThat(identity).isEqualTo(200);
+            assertThat(path.status()).isEqualTo(400);
+            assertThat(path.body()).contains("Malformed request path.");
+        }
+        assertThat(RecordingUpstream.shared().requests()).singleElement().satisfies(received -> {
+            assertThat(received.uri()).isEqualTo("/orders/1");
+            assertThat(received.header("X-User-Id")).isEqualTo("alice");
+            assertThat(received.header("X-User-Scopes")).isEqualTo("orders:read");
+            assertThat(received.headers().values()).doesNotContain("admin");
+        });
     }
 
     /**

@@ -17,7 +17,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -58,6 +61,7 @@ public final class RawHttp2Connection implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
+    private final List<Frame> otherStreams = new ArrayList<>();
     private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
     private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
     private final String authority;
@@ -228,13 +232,10 @@ public final class RawHttp2Connection implements AutoCloseable {
         Http2Headers headers = null;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            Frame frame = next(deadline);
+            Frame frame = nextOn(stream, deadline);
             if (frame == CLOSED) {
                 received.add(CLOSED);
                 throw new IllegalStateException("connection closed before the answer on stream " + stream, closedBy);
-            }
-            if (frame.stream() != stream) {
-                continue;
             }
             if (frame.type() == RST_STREAM) {
                 return new Answer(
@@ -289,6 +290,29 @@ public final class RawHttp2Connection implements AutoCloseable {
             throw new IllegalStateException(e);
         } finally {
             block.release();
+        }
+    }
+
+    /**
+     * The next frame on {@code stream}, or {@link #CLOSED}: frames of other streams read meanwhile are kept for
+     * their own {@link #awaitAnswer}, the connection's own (stream 0) are skipped.
+     */
+    private Frame nextOn(int stream, long deadline) {
+        for (Iterator<Frame> kept = otherStreams.iterator(); kept.hasNext(); ) {
+            Frame frame = kept.next();
+            if (frame.stream() == stream) {
+                kept.remove();
+                return frame;
+            }
+        }
+        while (true) {
+            Frame frame = next(deadline);
+            if (frame == CLOSED || frame.stream() == stream) {
+                return frame;
+            }
+            if (frame.stream() != 0) {
+                otherStreams.add(frame);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import dev.tokengate.support.TestCertificates.Authority;
 import dev.tokengate.support.TestCertificates.Issued;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,11 +94,13 @@ class EdgeCertificatesIntegrationTest {
 
     /**
      * The api bundle allows TLS 1.3 only; the default bundle keeps the default, TLS 1.2 and 1.3. A refused handshake
-     * is the client's mistake: no warning with a stack trace per connection.
+     * is the client's mistake: no warning with a stack trace per connection, but a count in tokengate's metrics.
      */
     @Test
     void aBundlesProtocolsApplyToTheNameItServes(CapturedOutput output) throws Exception {
+        double refusedBefore = refusedHandshakes();
         assertThatThrownBy(() -> handshake(API_HOST, "TLSv1.2")).isInstanceOf(SSLHandshakeException.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> refusedHandshakes() > refusedBefore);
         assertThat(LoggerFactory.getLogger(ApplicationProtocolNegotiationHandler.class)
                         .isWarnEnabled())
                 .as("Netty's warning per refused handshake")
@@ -137,6 +140,13 @@ class EdgeCertificatesIntegrationTest {
                 .as("the connection opened before the renewal, still on its first certificate")
                 .isEqualTo(served);
         assertThat(RecordingUpstream.shared().lastRequest().header("X-User-Id")).isEqualTo("alice");
+    }
+
+    private static double refusedHandshakes() {
+        return gateway.bean(MeterRegistry.class)
+                .get("tokengate.tls.handshakes.refused")
+                .counter()
+                .count();
     }
 
     private static HttpClient client() {

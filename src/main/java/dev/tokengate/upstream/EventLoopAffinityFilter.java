@@ -27,7 +27,9 @@ public final class EventLoopAffinityFilter implements GlobalFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-        if (request instanceof Connection connection) {
+        // An HTTP/2 stream the client has reset meanwhile (during a Redis lookup, say) is no longer registered with
+        // any loop; its request is routed without a preference and fails on its closed body.
+        if (request instanceof Connection connection && connection.channel().isRegistered()) {
             return chain.filter(exchange).contextWrite(on(connection.channel().eventLoop()));
         }
         return chain.filter(exchange);

@@ -77,23 +77,22 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
         if (RateLimitRefusal.is(error)) {
             return HttpStatus.TOO_MANY_REQUESTS;
         }
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(error);
         // Redis could not do what an admin or route operation asked: an outage, not a bug.
         if (error instanceof DataAccessException
                 || error instanceof TokenStoreUnavailableException
-                || NestedExceptionUtils.getMostSpecificCause(error) instanceof RedisException) {
+                || cause instanceof RedisException) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
         // The client broke HTTP/2 on its stream (a WINDOW_UPDATE of zero, say): Netty has reset the stream already, and
         // an attacker sending such frames must not fill the log with 500s (ProvokedResetLimit closes the connection).
-        if (NestedExceptionUtils.getMostSpecificCause(error) instanceof Http2Exception) {
+        if (cause instanceof Http2Exception) {
             return HttpStatus.BAD_REQUEST;
         }
         // Refused, reset or closed by the upstream before its response began, or closed before the request was sent; or
         // no TLS with it (a certificate no trusted authority signed, a name it does not carry), whose most specific
         // cause is a certificate error rather than the handshake's IOException.
-        if (NestedExceptionUtils.getMostSpecificCause(error) instanceof IOException
-                || error instanceof AbortedException
-                || isTlsFailure(error)) {
+        if (cause instanceof IOException || error instanceof AbortedException || isTlsFailure(error)) {
             return HttpStatus.BAD_GATEWAY;
         }
         return HttpStatus.INTERNAL_SERVER_ERROR;

@@ -19,6 +19,12 @@ class ServerConfiguration {
     }
 
     @Bean
+    NettyServerCustomizer limitProvokedResets(Http2Properties limits) {
+        return server -> server.doOnChannelInit((observer, channel, remoteAddress) ->
+                channel.pipeline().addFirst(ProvokedResetLimit.INSTALLER, new ProvokedResetLimit.Installer(limits)));
+    }
+
+    @Bean
     NettyServerCustomizer countRefusedHandshakes(MeterRegistry registry) {
         RefusedHandshakeCounter counter = new RefusedHandshakeCounter(registry);
         return server -> server.doOnChannelInit((observer, channel, remoteAddress) -> {

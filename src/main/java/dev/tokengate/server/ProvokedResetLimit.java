@@ -3,8 +3,6 @@ package dev.tokengate.server;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -16,7 +14,6 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import java.util.HashSet;
 import java.util.Set;
-import reactor.netty.NettyPipeline;
 
 /**
  * Closes an HTTP/2 connection with GOAWAY (ENHANCE_YOUR_CALM) once the gateway has reset too many of its streams
@@ -26,14 +23,12 @@ import reactor.netty.NettyPipeline;
  * errors only when their code is not CANCEL, and a stream error reaches the gateway's request as a cancel. A reset
  * after a complete answer (an upload refused before its body was read) is not counted.
  *
- * <p>Sits between Netty's HTTP/2 frame codec and the stream multiplexer of one connection, on its event loop. Reactor
- * Netty builds that part of the pipeline only once the connection says it speaks HTTP/2 (the h2c preface, or ALPN
- * during the TLS handshake), so an {@link Installer} watches the first reads and puts the limit in place then.
+ * <p>Sits between Netty's HTTP/2 frame codec and the stream multiplexer of one connection, on its event loop. Put in
+ * place by the {@link ProtocolHandlerInstaller} once the connection is known to speak HTTP/2.
  */
 final class ProvokedResetLimit extends ChannelDuplexHandler {
 
     static final String NAME = "tokengate.provokedResetLimit";
-    static final String INSTALLER = "tokengate.provokedResetLimitInstaller";
 
     private final int maxResets;
     private final long windowNanos;
@@ -86,32 +81,5 @@ final class ProvokedResetLimit extends ChannelDuplexHandler {
             resets = 0;
         }
         return ++resets > maxResets;
-    }
-
-    /** First in a new connection's pipeline until it knows which protocol the connection speaks. */
-    static final class Installer extends ChannelInboundHandlerAdapter {
-
-        private final Http2Properties limits;
-
-        Installer(Http2Properties limits) {
-            this.limits = limits;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.fireChannelRead(msg);
-            ChannelPipeline pipeline = ctx.pipeline();
-            if (pipeline.get(NettyPipeline.H2MultiplexHandler) != null) {
-                pipeline.addBefore(
-                        NettyPipeline.H2MultiplexHandler,
-                        NAME,
-                        new ProvokedResetLimit(
-                                limits.maxResetFrames(),
-                                limits.resetFramesWindow().toNanos()));
-                pipeline.remove(this);
-            } else if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-                pipeline.remove(this);
-            }
-        }
     }
 }

@@ -11,17 +11,15 @@ import reactor.netty.NettyPipeline;
 @Configuration(proxyBeanMethods = false)
 class ServerConfiguration {
 
-    static final String PIPELINED_CLOSE = "tokengate.pipelinedClose";
-
     @Bean
     Http2Limits http2Limits(Http2Properties limits, ServerProperties server) {
         return new Http2Limits(limits, server);
     }
 
     @Bean
-    NettyServerCustomizer limitProvokedResets(Http2Properties limits) {
-        return server -> server.doOnChannelInit((observer, channel, remoteAddress) ->
-                channel.pipeline().addFirst(ProvokedResetLimit.INSTALLER, new ProvokedResetLimit.Installer(limits)));
+    NettyServerCustomizer installProtocolHandlers(Http2Properties limits) {
+        return server -> server.doOnChannelInit(
+                (observer, channel, remoteAddress) -> ProtocolHandlerInstaller.install(channel.pipeline(), limits));
     }
 
     @Bean
@@ -31,16 +29,6 @@ class ServerConfiguration {
             ChannelPipeline pipeline = channel.pipeline();
             if (pipeline.get(NettyPipeline.SslHandler) != null) {
                 pipeline.addAfter(NettyPipeline.SslHandler, RefusedHandshakeCounter.NAME, counter);
-            }
-        });
-    }
-
-    @Bean
-    NettyServerCustomizer answerPipelinedCloseRequests() {
-        return server -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
-            ChannelPipeline pipeline = channel.pipeline();
-            if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-                pipeline.addAfter(NettyPipeline.HttpCodec, PIPELINED_CLOSE, new PipelinedCloseHandler());
             }
         });
     }

@@ -29,6 +29,8 @@ import reactor.netty.http.client.HttpClient;
 @DirtiesContext // a context no other test shares: closed after, not kept running beside the next tests
 class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     private HttpClient h2c;
 
     @BeforeEach
@@ -56,6 +58,38 @@ class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
         assertThat(received.headersNamedLike("x-http2-")).isEmpty();
         assertThat(received.headersNamedLike("x-user-id")).containsExactly("X-User-Id");
         assertThat(received.headers().values()).doesNotContain("admin", "gopher", "99");
+    }
+
+    /**
+     * An HTTP/1.1 request with {@code Upgrade: h2c} becomes stream 1 of an HTTP/2 connection: Netty converts its
+     * headers, adding its own. Whatever it carried, the upstream sees the gateway's identity only, and the streams
+     * after it are checked as any other.
+     */
+    @Test
+    void aRequestThatUpgradesToHttp2IsCheckedAndCleanedAsAnyOther() {
+        String token = tokens.issue("alice", "orders:read");
+
+        try (RawHttp2Connection connection = RawHttp2Connection.upgraded(
+                port,
+                "GET /orders/upgraded HTTP/1.1",
+                "Host: localhost",
+                "Authorization: Bearer " + token,
+                "X-User-Id: admin",
+                "X_User_Id: admin",
+                "X-Http2-Scheme: gopher",
+                "X-Http2-Stream-Id: 99")) {
+            assertThat(connection.awaitStatus(1, TIMEOUT)).isEqualTo(200);
+            RecordingUpstream.ReceivedRequest received = upstream.lastRequest();
+            assertThat(received.uri()).isEqualTo("/orders/upgraded");
+            assertThat(received.header("X-User-Id")).isEqualTo("alice");
+            assertThat(received.headersNamedLike("x-http2-")).isEmpty();
+            assertThat(received.headersNamedLike("x-user-id")).containsExactly("X-User-Id");
+            assertThat(received.headers().values()).doesNotContain("admin", "gopher", "99");
+
+            connection.request(3, "GET", "/orders/no-token");
+            assertThat(connection.awaitStatus(3, TIMEOUT)).isEqualTo(401);
+        }
+        assertThat(upstream.requests()).noneMatch(request -> request.uri().equals("/orders/no-token"));
     }
 
     @Test
@@ -167,7 +201,7 @@ class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
     private RawHttp2Connection.Answer rawRequest(String path, String... headers) {
         try (RawHttp2Connection connection = RawHttp2Connection.cleartext(port)) {
             connection.request(1, "GET", path, headers);
-            return connection.awaitAnswer(1, Duration.ofSeconds(10));
+            return connection.awaitAnswer(1, TIMEOUT);
         }
     }
 
@@ -182,7 +216,7 @@ class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
                                 response.status().code(),
                                 response.responseHeaders().get("www-authenticate"))))
                 .switchIfEmpty(Mono.error(new AssertionError("no answer")))
-                .block(Duration.ofSeconds(10));
+                .block(TIMEOUT);
     }
 
     private record Answer(String version, int status, String challenge) {}

@@ -60,9 +60,14 @@ class PipelinedCloseIntegrationTest extends GatewayIntegrationTest {
         assertThat(answers.toLowerCase()).contains("connection: close");
     }
 
+    /** The client port as the connections of this class reach it. */
+    RawHttpClient client() {
+        return new RawHttpClient(port);
+    }
+
     /** Writes all requests at once and reads until the gateway closes the connection. */
     private String exchange(String requests) {
-        byte[] raw = new RawHttpClient(port).sendAndReadAll(requests.getBytes(StandardCharsets.ISO_8859_1));
+        byte[] raw = client().sendAndReadAll(requests.getBytes(StandardCharsets.ISO_8859_1));
         return new String(raw, StandardCharsets.ISO_8859_1);
     }
 

@@ -130,6 +130,19 @@ class EdgeTlsIntegrationTest {
         });
     }
 
+    /** The limit on resets a client provokes holds on h2 over TLS, where ALPN sets up HTTP/2 after the handshake. */
+    @Test
+    void resetsTheClientProvokesCloseTheConnectionOverTls() throws Exception {
+        String token = tokens.issue("alice", "orders:read");
+        try (RawHttp2Connection connection = RawHttp2Connection.tls(gateway.port(), trusting(keystore))) {
+            connection.serverSettings();
+            Http2LimitsIntegrationTest.provokeResets(connection, 1, token);
+
+            assertThat(connection.awaitGoAwayAndClose(Duration.ofSeconds(15)))
+                    .isEqualTo(RawHttp2Connection.ENHANCE_YOUR_CALM);
+        }
+    }
+
     /**
      * TLS 1.2 and 1.3 only by default: a client offering TLS 1.1 (the JDK's client will not, so it is written byte for
      * byte) gets the protocol_version alert, where the same hello for TLS 1.2 gets a ServerHello.

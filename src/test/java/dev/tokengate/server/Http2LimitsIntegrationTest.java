@@ -166,18 +166,7 @@ class Http2LimitsIntegrationTest {
         String token = tokens.issue("alice", "orders:read");
         try (RawHttp2Connection connection = RawHttp2Connection.cleartext(gateway.port())) {
             connection.serverSettings();
-            for (int stream = 1; stream < 2 * 1000; stream += 2) {
-                byte[] request = RawHttp2Connection.encode(
-                        RawHttp2Connection.HEADERS,
-                        RawHttp2Connection.END_HEADERS,
-                        stream,
-                        connection.headerBlock("POST", "/orders/1", "authorization", "Bearer " + token));
-                byte[] zeroIncrement =
-                        RawHttp2Connection.encode(RawHttp2Connection.WINDOW_UPDATE, 0, stream, new byte[4]);
-                if (!connection.write(request, zeroIncrement)) {
-                    break;
-                }
-            }
+            provokeResets(connection, 1, token);
 
             assertThat(connection.awaitGoAwayAndClose(TIMEOUT)).isEqualTo(RawHttp2Connection.ENHANCE_YOUR_CALM);
         }
@@ -185,6 +174,44 @@ class Http2LimitsIntegrationTest {
         assertThat(output.getOut())
                 .as("the client's errors are not the gateway's")
                 .doesNotContain("500 answering");
+    }
+
+    /**
+     * A connection that became HTTP/2 by {@code Upgrade: h2c} gets its HTTP/2 parts later than one that starts with
+     * the preface: after a whole HTTP/1.1 request, not on its first bytes. Its limits are the same.
+     */
+    @Test
+    void aConnectionUpgradedFromHttp11HasTheSameLimits() {
+        String token = tokens.issue("alice", "orders:read");
+        try (RawHttp2Connection connection = RawHttp2Connection.upgraded(
+                gateway.port(), "GET /orders/upgraded HTTP/1.1", "Host: localhost", "Authorization: Bearer " + token)) {
+            assertThat(connection.serverSettings())
+                    .containsEntry(RawHttp2Connection.SETTINGS_MAX_CONCURRENT_STREAMS, 100L);
+            assertThat(connection.awaitStatus(1, TIMEOUT))
+                    .as("the upgrade request, answered as stream 1")
+                    .isEqualTo(200);
+            assertThat(upstream.requests()).anyMatch(request -> request.uri().equals("/orders/upgraded"));
+
+            provokeResets(connection, 3, token);
+
+            assertThat(connection.awaitGoAwayAndClose(TIMEOUT)).isEqualTo(RawHttp2Connection.ENHANCE_YOUR_CALM);
+        }
+        assertServed(token);
+    }
+
+    /** Starts uploads from {@code firstStream} on, each followed by a WINDOW_UPDATE of zero, until the server closes. */
+    static void provokeResets(RawHttp2Connection connection, int firstStream, String token) {
+        for (int stream = firstStream; stream < firstStream + 2 * 1000; stream += 2) {
+            byte[] request = RawHttp2Connection.encode(
+                    RawHttp2Connection.HEADERS,
+                    RawHttp2Connection.END_HEADERS,
+                    stream,
+                    connection.headerBlock("POST", "/orders/1", "authorization", "Bearer " + token));
+            byte[] zeroIncrement = RawHttp2Connection.encode(RawHttp2Connection.WINDOW_UPDATE, 0, stream, new byte[4]);
+            if (!connection.write(request, zeroIncrement)) {
+                break;
+            }
+        }
     }
 
     /**

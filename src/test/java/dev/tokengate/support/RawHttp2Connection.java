@@ -89,6 +89,43 @@ public final class RawHttp2Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * HTTP/2 over cleartext reached by an HTTP/1.1 request with {@code Upgrade: h2c} (RFC 7540, section 3.2), which
+     * becomes stream 1: {@code head} is that request's line and headers, without the upgrade headers, which this adds.
+     * Fails unless the server answers 101.
+     */
+    public static RawHttp2Connection upgraded(int port, String... head) {
+        try {
+            Socket socket = new Socket(TestRedis.HOST, port);
+            socket.setSoTimeout((int) Duration.ofSeconds(15).toMillis());
+            String request = String.join("\r\n", head)
+                    + "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String answer = readHead(socket);
+            if (!answer.startsWith("HTTP/1.1 101")) {
+                socket.close();
+                throw new IllegalStateException("the server did not switch to h2c: " + answer);
+            }
+            return new RawHttp2Connection(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An HTTP/1.1 answer's status line and headers, read byte by byte so that nothing after them is consumed. */
+    private static String readHead(Socket socket) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        var in = socket.getInputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
     /** HTTP/2 over TLS, chosen by ALPN. */
     public static RawHttp2Connection tls(int port, SSLContext context) {
         try {

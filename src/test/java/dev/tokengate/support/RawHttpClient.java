@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.SocketFactory;
 
 /**
  * Sends bytes exactly as written, for requests that a well-behaved HTTP client refuses to build (control characters,
@@ -19,9 +20,16 @@ import java.util.Locale;
 public final class RawHttpClient {
 
     private final int port;
+    private final SocketFactory sockets;
 
     public RawHttpClient(int port) {
+        this(port, SocketFactory.getDefault());
+    }
+
+    /** Over the sockets {@code sockets} makes: TLS ones, say, which offer no ALPN and so speak HTTP/1.1. */
+    public RawHttpClient(int port, SocketFactory sockets) {
         this.port = port;
+        this.sockets = sockets;
     }
 
     /** Sends a GET with the given header lines (each without CRLF) and {@code Connection: close}. */
@@ -69,7 +77,7 @@ public final class RawHttpClient {
      * connection. A server that leaves it open fails the read after 10 s.
      */
     public byte[] sendAndReadAll(byte[] requests) {
-        try (Socket socket = new Socket(TestRedis.HOST, port)) {
+        try (Socket socket = sockets.createSocket(TestRedis.HOST, port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(requests);

@@ -23,7 +23,12 @@ final class AdminApi {
     private AdminApi() {}
 
     static RouterFunction<ServerResponse> routes(
-            TokensHandler tokens, UsersHandler users, BlocksHandler blocks, AuditHandler audit, byte[] description) {
+            TokensHandler tokens,
+            CertificatesHandler certificates,
+            UsersHandler users,
+            BlocksHandler blocks,
+            AuditHandler audit,
+            byte[] description) {
         return RouterFunctions.route()
                 .path(
                         "/admin",
@@ -33,6 +38,8 @@ final class AdminApi {
                                 .DELETE("/tokens/{id}", tokens::revoke)
                                 .PATCH("/tokens/{id}", tokens::patch)
                                 .POST("/tokens/{id}/rotate", tokens::rotate)
+                                .POST("/certificates", certificates::register)
+                                .DELETE("/certificates/{id}", tokens::revoke)
                                 .GET("/users/{user}/tokens", users::list)
                                 .DELETE("/users/{user}/tokens", users::revokeAll)
                                 .DELETE("/blocks/{address}", blocks::lift)

@@ -30,6 +30,7 @@ public class AdminManagementConfiguration {
             throws IOException {
         return AdminApi.routes(
                 new TokensHandler(properties, administration, redisTokenStore),
+                new CertificatesHandler(properties, administration, redisTokenStore),
                 new UsersHandler(administration),
                 new BlocksHandler(blockLifts),
                 new AuditHandler(auditTrail),

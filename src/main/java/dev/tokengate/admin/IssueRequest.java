@@ -40,6 +40,8 @@ record IssueRequest(
             case "ttl" -> INVALID_TTL;
             case "label" -> INVALID_LABEL;
             case "grace" -> RotateRequest.INVALID_GRACE;
+            case "certificate" -> RegisterCertificateRequest.INVALID_CERTIFICATE;
+            case "fingerprint" -> RegisterCertificateRequest.INVALID_FINGERPRINT;
             default -> shape;
         };
     }

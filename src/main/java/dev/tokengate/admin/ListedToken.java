@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param lastUsedAt null when no instance has recorded a use (within {@code tokengate.last-used.retention})
  * @param hashPrefix the first digits of {@code id}, as listed before there was one
  * @param expiresInSeconds -1 for a token without expiry
+ * @param kind {@code token}, or {@code certificate} for a client certificate's registration, whose id is its fingerprint
+ * @param subject a certificate's subject, {@code ?} when it was registered by fingerprint alone; null for a token
  */
 record ListedToken(
         String id,
@@ -26,12 +28,18 @@ record ListedToken(
         Instant expiresAt,
         Instant lastUsedAt,
         String hashPrefix,
-        long expiresInSeconds) {
+        long expiresInSeconds,
+        String kind,
+        String subject) {
+
+    static final String TOKEN = "token";
+    static final String CERTIFICATE = "certificate";
 
     static ListedToken of(String hash, Map<String, String> fields, Optional<Instant> lastUsed, long ttlMillis) {
         boolean expires = ttlMillis >= 0;
         String label = fields.get(RedisKeys.LABEL_FIELD);
         String created = fields.get(RedisKeys.CREATED_FIELD);
+        String subject = fields.get(RedisKeys.CERTIFICATE_FIELD);
         return new ListedToken(
                 hash,
                 fields.get(RedisKeys.USER_FIELD),
@@ -43,7 +51,9 @@ record ListedToken(
                 expires ? Instant.now().plusMillis(ttlMillis) : null,
                 lastUsed.orElse(null),
                 TokenHashing.shortId(hash),
-                expires ? ttlMillis / 1000 : -1);
+                expires ? ttlMillis / 1000 : -1,
+                subject == null ? TOKEN : CERTIFICATE,
+                subject);
     }
 
     /** Neither used nor issued since then, as far as is known. */

@@ -111,24 +111,53 @@ public class TokenAdministration {
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(token -> {
                     String hash = TokenHashing.sha256Hex(token);
-                    Instant now = Instant.now();
-                    Instant expiresAt = now.plus(ttl);
-                    return commands(connection ->
-                                    connection.setCommands().sAdd(bytes(keys.userTokens(user)), List.of(bytes(hash))))
-                            .then(WRITE_TOKEN.run(
-                                    redis,
-                                    keys.token(hash),
-                                    Long.toString(ttl.toMillis()),
-                                    RedisKeys.USER_FIELD,
-                                    user,
-                                    RedisKeys.SCOPES_FIELD,
-                                    scopes,
-                                    RedisKeys.LABEL_FIELD,
-                                    label == null ? "" : label,
-                                    RedisKeys.CREATED_FIELD,
-                                    Long.toString(now.toEpochMilli())))
-                            .thenReturn(new IssuedToken(token, hash, user, scopes, label, expiresAt));
+                    return store(hash, user, scopes, label, ttl, "")
+                            .map(expiresAt -> new IssuedToken(token, hash, user, scopes, label, expiresAt));
                 });
+    }
+
+    /**
+     * Registers a client certificate for a user: stored as a token whose hash is the certificate's fingerprint, with
+     * the subject it names, in the user's index like the user's tokens. Registering it again replaces the first.
+     *
+     * @param subject the certificate's subject, or {@link RedisKeys#UNKNOWN_SUBJECT}
+     * @return when the registration ends
+     */
+    public Mono<Instant> register(
+            String fingerprint, String user, String scopes, String label, String subject, Duration ttl) {
+        return DELETE_TOKEN
+                .run(redis, keys.token(fingerprint), RedisKeys.USER_FIELD)
+                .flatMap(owner -> owner.filter(previous -> !previous.equals(user))
+                        .map(previous -> removeMembers(bytes(keys.userTokens(previous)), List.of(fingerprint)))
+                        .orElse(Mono.empty()))
+                .then(store(fingerprint, user, scopes, label, ttl, subject));
+    }
+
+    /** Whether the key under {@code hash} is a client certificate's registration rather than a token. */
+    public Mono<Boolean> isCertificate(String hash) {
+        return commands(connection ->
+                connection.hashCommands().hExists(bytes(keys.token(hash)), bytes(RedisKeys.CERTIFICATE_FIELD)));
+    }
+
+    /** Indexes, then writes, a token's or certificate's fields and lifetime: answers when it ends. */
+    private Mono<Instant> store(String hash, String user, String scopes, String label, Duration ttl, String subject) {
+        Instant now = Instant.now();
+        return commands(connection -> connection.setCommands().sAdd(bytes(keys.userTokens(user)), List.of(bytes(hash))))
+                .then(WRITE_TOKEN.run(
+                        redis,
+                        keys.token(hash),
+                        Long.toString(ttl.toMillis()),
+                        RedisKeys.USER_FIELD,
+                        user,
+                        RedisKeys.SCOPES_FIELD,
+                        scopes,
+                        RedisKeys.LABEL_FIELD,
+                        label == null ? "" : label,
+                        RedisKeys.CREATED_FIELD,
+                        Long.toString(now.toEpochMilli()),
+                        RedisKeys.CERTIFICATE_FIELD,
+                        subject))
+                .thenReturn(now.plus(ttl));
     }
 
     /**

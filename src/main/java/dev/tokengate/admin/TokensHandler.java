@@ -14,8 +14,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamReadException;
 
 /**
  * {@code /admin/tokens}: issue, change, rotate, revoke and introspect one token, and list the unused ones. Bodies are
@@ -27,7 +25,7 @@ record TokensHandler(AdminProperties properties, TokenAdministration administrat
         if (tokens.hashing() != TokenHashing.SHA256) {
             return Mono.error(AdminAnswers.needsSha256("Issuing tokens"));
         }
-        return body(request, IssueRequest.class, IssueRequest.SHAPE)
+        return AdminBodies.read(request, IssueRequest.class, IssueRequest.SHAPE)
                 .switchIfEmpty(Mono.error(() -> AdminAnswers.badRequest(IssueRequest.SHAPE)))
                 .map(issue -> issue.checked(properties))
                 .flatMap(issue -> administration.issue(issue.user(), issue.scopes(), issue.label(), issue.ttl()))
@@ -44,7 +42,7 @@ record TokensHandler(AdminProperties properties, TokenAdministration administrat
     }
 
     Mono<ServerResponse> patch(ServerRequest request) {
-        Mono<PatchRequest> patch = body(request, PatchRequest.class, PatchRequest.SHAPE)
+        Mono<PatchRequest> patch = AdminBodies.read(request, PatchRequest.class, PatchRequest.SHAPE)
                 .switchIfEmpty(Mono.error(() -> AdminAnswers.badRequest(PatchRequest.SHAPE)))
                 .map(body -> body.checked(properties));
         return patch.zipWith(hashOf(request.pathVariable("id")))
@@ -61,10 +59,10 @@ record TokensHandler(AdminProperties properties, TokenAdministration administrat
         if (tokens.hashing() != TokenHashing.SHA256) {
             return Mono.error(AdminAnswers.needsSha256("Rotating tokens"));
         }
-        Mono<RotateRequest> rotate = body(request, RotateRequest.class, RotateRequest.SHAPE)
+        Mono<RotateRequest> rotate = AdminBodies.read(request, RotateRequest.class, RotateRequest.SHAPE)
                 .defaultIfEmpty(RotateRequest.DEFAULTS)
                 .map(body -> body.checked(properties));
-        return rotate.zipWith(hashOf(request.pathVariable("id")))
+        return rotate.zipWith(hashOf(request.pathVariable("id")).flatMap(this::notACertificate))
                 .flatMap(both -> administration.rotate(
                         both.getT2(), both.getT1().grace(), both.getT1().ttl()))
                 .onErrorMap(
@@ -79,6 +77,18 @@ record TokensHandler(AdminProperties properties, TokenAdministration administrat
                                 + rotation.issued().user() + " successor:"
                                 + TokenHashing.shortId(rotation.issued().hash())))
                 .flatMap(rotation -> AdminAnswers.json(HttpStatus.CREATED, IssuedAnswer.Rotated.of(rotation)));
+    }
+
+    /** A certificate's registration has no successor to issue: the new certificate is registered by its holder's CA. */
+    private Mono<String> notACertificate(String hash) {
+        return administration
+                .isCertificate(hash)
+                .flatMap(certificate -> certificate
+                        ? Mono.error(new ResponseStatusException(
+                                HttpStatus.CONFLICT,
+                                "This id is a client certificate's registration: register the certificate that replaces it,"
+                                        + " then revoke this one."))
+                        : Mono.just(hash));
     }
 
     /**
@@ -147,24 +157,6 @@ record TokensHandler(AdminProperties properties, TokenAdministration administrat
         return tokens.hashing() == TokenHashing.SHA256
                 ? administration.lastUsed(TokenHashing.sha256Hex(raw))
                 : Mono.just(Optional.empty());
-    }
-
-    /** The request body as {@code type}; a 400 saying which field could not be read, or that it is not JSON. */
-    private static <T> Mono<T> body(ServerRequest request, Class<T> type, String shape) {
-        return request.bodyToMono(type).onErrorMap(ServerWebInputException.class, error -> unreadable(error, shape));
-    }
-
-    private static ResponseStatusException unreadable(ServerWebInputException error, String shape) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof StreamReadException) {
-                return AdminAnswers.badRequest("Body is not JSON.");
-            }
-            if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
-                String field = jackson.getPath().get(0).getPropertyName();
-                return AdminAnswers.badRequest(IssueRequest.problemWith(String.valueOf(field), shape));
-            }
-        }
-        return AdminAnswers.badRequest(shape);
     }
 
     /** The tokens neither used nor issued since {@code cutoff}. */

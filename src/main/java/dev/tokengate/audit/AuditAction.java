@@ -6,6 +6,8 @@ public enum AuditAction {
     TOKEN_PATCH("token.patch"),
     TOKEN_ROTATE("token.rotate"),
     TOKEN_REVOKE("token.revoke"),
+    CERTIFICATE_REGISTER("certificate.register"),
+    CERTIFICATE_REVOKE("certificate.revoke"),
     USER_REVOKE("user.revoke"),
     GUARD_UNBLOCK("guard.unblock"),
     ROUTE_SAVE("route.save"),

@@ -16,6 +16,11 @@ public final class AuditTarget {
         exchange.getAttributes().put(ExchangeAttributes.AUDIT_TARGET, target);
     }
 
+    /** A client certificate as the trail names it: {@code certificate:} and the first digits of its fingerprint. */
+    public static String certificate(String id) {
+        return AuditedRequests.certificateTarget(id);
+    }
+
     /** A token as the trail names it: {@code token:} and the first digits of its id. */
     public static String token(String id) {
         return AuditedRequests.tokenTarget(id);

@@ -30,6 +30,12 @@ final class AuditedRequests {
                 new Audited(
                         HttpMethod.POST, "/admin/tokens/{id}/rotate", AuditAction.TOKEN_ROTATE, AuditedRequests::token),
                 new Audited(HttpMethod.DELETE, "/admin/tokens/{id}", AuditAction.TOKEN_REVOKE, AuditedRequests::token),
+                new Audited(HttpMethod.POST, "/admin/certificates", AuditAction.CERTIFICATE_REGISTER, variables -> "-"),
+                new Audited(
+                        HttpMethod.DELETE,
+                        "/admin/certificates/{id}",
+                        AuditAction.CERTIFICATE_REVOKE,
+                        variables -> certificateTarget(variables.get("id"))),
                 new Audited(
                         HttpMethod.DELETE,
                         "/admin/users/{user}/tokens",
@@ -64,6 +70,11 @@ final class AuditedRequests {
     static String tokenTarget(String id) {
         boolean hex = !id.isEmpty() && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
         return "token:" + (hex ? TokenHashing.shortId(id) : INVALID);
+    }
+
+    /** A certificate by the first digits of its fingerprint, as a token by those of its hash. */
+    static String certificateTarget(String id) {
+        return "certificate:" + tokenTarget(id).substring("token:".length());
     }
 
     private static String token(Map<String, String> variables) {

@@ -15,7 +15,16 @@ public enum AuthFailure {
     FORBIDDEN(HttpStatus.FORBIDDEN, "insufficient_scope", "Insufficient scope."),
     UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, null, "Authentication service unavailable."),
     /** The client address made too many invalid-token attempts (see {@link FailedAttemptGuard}). */
-    TOO_MANY_ATTEMPTS(HttpStatus.TOO_MANY_REQUESTS, null, "Too many failed authentication attempts.");
+    TOO_MANY_ATTEMPTS(HttpStatus.TOO_MANY_REQUESTS, null, "Too many failed authentication attempts."),
+    /**
+     * A route that takes only client certificates, on a connection that presented none. A 403, as for every
+     * certificate refusal: the client cannot answer an HTTP challenge with a certificate, only with a new connection.
+     */
+    CERTIFICATE_MISSING(HttpStatus.FORBIDDEN, null, "A client certificate is required."),
+    /** Verified against the trusted authorities, but not registered, or its registration revoked or expired. */
+    CERTIFICATE_UNKNOWN(HttpStatus.FORBIDDEN, null, "The client certificate is not registered."),
+    /** Outside its own validity period, whatever Redis says: checked in memory, without a lookup. */
+    CERTIFICATE_EXPIRED(HttpStatus.FORBIDDEN, null, "The client certificate is not valid at this time.");
 
     private final HttpStatus status;
     private final String error;

@@ -46,7 +46,10 @@ public final class AuthFailureWriter {
             headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
         } else {
             String scope = failure == AuthFailure.FORBIDDEN ? policy.scopeChallenge() : null;
-            headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge(failure.error(), scope));
+            // A route that takes only certificates has no scheme to challenge with: a token would not do.
+            if (policy == null || policy.accepts().token()) {
+                headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge(failure.error(), scope));
+            }
             putIfPresent(extensions, "error", failure.error());
             putIfPresent(extensions, "scope", scope);
         }

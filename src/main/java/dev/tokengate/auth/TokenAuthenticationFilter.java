@@ -8,6 +8,7 @@ import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.token.TokenRecord;
+import java.util.List;
 import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -73,10 +74,10 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
     private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, TokenRecord token) {
         Map<String, Object> attributes = exchange.getAttributes();
         attributes.put(ExchangeAttributes.AUTHENTICATED, token);
-        if (!forwardCredentials) {
-            attributes.put(
-                    ExchangeAttributes.WITHHELD_CREDENTIALS,
-                    exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
+        List<String> credentials = exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION);
+        // none when a client certificate was the credential
+        if (!forwardCredentials && credentials != null) {
+            attributes.put(ExchangeAttributes.WITHHELD_CREDENTIALS, credentials);
         }
         return chain.filter(withoutClientIdentity(exchange));
     }

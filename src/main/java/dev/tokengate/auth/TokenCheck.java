@@ -9,6 +9,7 @@ import dev.tokengate.token.TokenStore;
 import dev.tokengate.token.TokenStoreUnavailableException;
 import dev.tokengate.usage.LastUseRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -62,6 +63,12 @@ public final class TokenCheck {
             ServerWebExchange exchange, ClientAddresses clients, String routeId, RoutePolicy policy) {
         Credentials credentials =
                 parser.parse(exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION));
+        if (policy.accepts().certificate() && (!policy.accepts().token() || credentials == Credentials.MISSING)) {
+            ClientCertificate certificate = ClientCertificate.of(exchange.getRequest());
+            if (certificate != null || !policy.accepts().token()) {
+                return checkCertificate(certificate, policy).doOnNext(decided -> count(exchange, routeId, decided));
+            }
+        }
         if (credentials instanceof Credentials.Token token) {
             String clientAddress = clients.of(exchange).address();
             long blocked = guard.secondsBlocked(clientAddress);
@@ -82,6 +89,26 @@ public final class TokenCheck {
         TokenDecision denied = TokenDecision.Denied.because(failure, policy);
         count(exchange, routeId, denied);
         return Mono.just(denied);
+    }
+
+    /**
+     * A route's certificate check, for a request that brings no token where one would do. The handshake verified the
+     * certificate against the trusted authorities, and its validity period is checked here again, from memory: so an
+     * expired certificate is refused whatever Redis holds, or whether it answers. An unregistered certificate does not
+     * count against the client address: no one guesses a certificate the handshake accepted.
+     */
+    private Mono<TokenDecision> checkCertificate(ClientCertificate certificate, RoutePolicy policy) {
+        if (certificate == null) {
+            return Mono.just(TokenDecision.Denied.because(AuthFailure.CERTIFICATE_MISSING, policy));
+        }
+        if (!certificate.isValidAt(Instant.now())) {
+            return Mono.just(TokenDecision.Denied.because(AuthFailure.CERTIFICATE_EXPIRED, policy));
+        }
+        return tokenStore
+                .lookupHash(certificate.fingerprint())
+                .map(record -> decide(record, policy))
+                .defaultIfEmpty(TokenDecision.Denied.because(AuthFailure.CERTIFICATE_UNKNOWN, policy))
+                .onErrorReturn(TokenStoreUnavailableException.class, TokenDecision.UNAVAILABLE);
     }
 
     /**

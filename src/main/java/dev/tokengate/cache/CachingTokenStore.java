@@ -25,7 +25,15 @@ final class CachingTokenStore implements TokenStore {
 
     @Override
     public Mono<TokenRecord> lookup(String rawToken) {
-        String key = redis.keyFor(rawToken);
+        return lookupKey(redis.keyFor(rawToken));
+    }
+
+    @Override
+    public Mono<TokenRecord> lookupHash(String sha256Hex) {
+        return lookupKey(redis.keyForHash(sha256Hex));
+    }
+
+    private Mono<TokenRecord> lookupKey(String key) {
         if (!tracker.isTracking()) {
             metrics.bypass();
             return redis.find(key);

@@ -97,6 +97,10 @@ public record AuthzProperties(
             String where = PREFIX + ".policies[" + id + "]: ";
             List<String> problems = RoutePolicy.problems(metadata(auth, scopes));
             Assert.isTrue(problems.isEmpty(), () -> where + String.join("; ", problems));
+            Assert.isTrue(
+                    !RoutePolicy.acceptsCertificates(metadata(auth, scopes)),
+                    () -> where + "auth '" + auth + "' cannot apply here: the client's certificate ends at the proxy"
+                            + " that calls the authorization endpoint; only tokens are checked");
             for (String host : hosts) {
                 Assert.isTrue(
                         HOST_PATTERN.matcher(host).matches(),

@@ -18,18 +18,38 @@ import org.springframework.cloud.gateway.route.Route;
  * <pre>
  * metadata:
  *   auth: none                           # public route
- *   scopes: "orders:read orders:write"   # all of these must be among the token's scopes
+ *   auth: certificate                    # a registered client certificate instead of a token
+ *   auth: token-or-certificate           # either
+ *   scopes: "orders:read orders:write"   # all of these must be among the token's (or certificate's) scopes
  * </pre>
  *
- * @param authRequired whether the route needs a valid token
- * @param requiredScopes scopes the token must all have; may be empty
+ * @param authRequired whether the route needs valid credentials
+ * @param requiredScopes scopes the credentials must all have; may be empty
+ * @param accepts which credentials the route takes
  */
-public record RoutePolicy(boolean authRequired, List<String> requiredScopes) {
+public record RoutePolicy(boolean authRequired, List<String> requiredScopes, Accepts accepts) {
 
     public static final String AUTH_KEY = "auth";
     public static final String SCOPES_KEY = "scopes";
     public static final String AUTH_NONE = "none";
     public static final String AUTH_REQUIRED = "required";
+    public static final String AUTH_CERTIFICATE = "certificate";
+    public static final String AUTH_TOKEN_OR_CERTIFICATE = "token-or-certificate";
+
+    /** The credentials a route takes: a bearer token, a registered client certificate of the TLS connection, or either. */
+    public enum Accepts {
+        TOKEN,
+        CERTIFICATE,
+        TOKEN_OR_CERTIFICATE;
+
+        public boolean token() {
+            return this != CERTIFICATE;
+        }
+
+        public boolean certificate() {
+            return this != TOKEN;
+        }
+    }
 
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
 
@@ -40,17 +60,33 @@ public record RoutePolicy(boolean authRequired, List<String> requiredScopes) {
         requiredScopes = List.copyOf(requiredScopes);
     }
 
+    /** A policy that takes a token. */
+    public RoutePolicy(boolean authRequired, List<String> requiredScopes) {
+        this(authRequired, requiredScopes, Accepts.TOKEN);
+    }
+
     public static RoutePolicy of(Route route) {
         return of(route.getMetadata());
     }
 
-    /** Anything but {@code auth: none} requires a token, so a typo never opens a route. */
+    /**
+     * Anything but {@code auth: none} requires credentials, and anything but the two certificate values a token, so a
+     * typo never opens a route.
+     */
     public static RoutePolicy of(Map<String, Object> metadata) {
-        if (isPublic(metadata.get(AUTH_KEY))) {
+        Object auth = metadata.get(AUTH_KEY);
+        if (isPublic(auth)) {
             return PUBLIC;
         }
         List<String> scopes = scopes(metadata.get(SCOPES_KEY));
-        return scopes.isEmpty() ? TOKEN_REQUIRED : new RoutePolicy(true, scopes);
+        Accepts accepts = accepts(auth);
+        return scopes.isEmpty() && accepts == Accepts.TOKEN ? TOKEN_REQUIRED : new RoutePolicy(true, scopes, accepts);
+    }
+
+    /** Whether a route with this metadata takes client certificates. */
+    public static boolean acceptsCertificates(Map<String, Object> metadata) {
+        return !isPublic(metadata.get(AUTH_KEY))
+                && accepts(metadata.get(AUTH_KEY)).certificate();
     }
 
     /**
@@ -62,10 +98,12 @@ public record RoutePolicy(boolean authRequired, List<String> requiredScopes) {
         List<String> problems = new ArrayList<>();
         Object auth = metadata.get(AUTH_KEY);
         if (auth != null
-                && !AUTH_NONE.equalsIgnoreCase(auth.toString().trim())
-                && !AUTH_REQUIRED.equalsIgnoreCase(auth.toString().trim())) {
-            problems.add("metadata " + AUTH_KEY + ": '" + auth + "' is neither '" + AUTH_NONE + "' nor '"
-                    + AUTH_REQUIRED + "'");
+                && !isPublic(auth)
+                && !AUTH_REQUIRED.equalsIgnoreCase(auth.toString().trim())
+                && !isCertificate(auth)
+                && !isTokenOrCertificate(auth)) {
+            problems.add("metadata " + AUTH_KEY + ": '" + auth + "' is none of '" + AUTH_NONE + "', '" + AUTH_REQUIRED
+                    + "', '" + AUTH_CERTIFICATE + "', '" + AUTH_TOKEN_OR_CERTIFICATE + "'");
         }
         Object scopes = metadata.get(SCOPES_KEY);
         if (scopes != null) {
@@ -124,6 +162,22 @@ public record RoutePolicy(boolean authRequired, List<String> requiredScopes) {
 
     private static boolean isPublic(Object auth) {
         return auth != null && AUTH_NONE.equalsIgnoreCase(auth.toString().trim());
+    }
+
+    private static Accepts accepts(Object auth) {
+        if (isCertificate(auth)) {
+            return Accepts.CERTIFICATE;
+        }
+        return isTokenOrCertificate(auth) ? Accepts.TOKEN_OR_CERTIFICATE : Accepts.TOKEN;
+    }
+
+    private static boolean isCertificate(Object auth) {
+        return auth != null && AUTH_CERTIFICATE.equalsIgnoreCase(auth.toString().trim());
+    }
+
+    private static boolean isTokenOrCertificate(Object auth) {
+        return auth != null
+                && AUTH_TOKEN_OR_CERTIFICATE.equalsIgnoreCase(auth.toString().trim());
     }
 
     // Metadata from YAML may be a space-separated string, a list, or a map of list indexes.

@@ -19,6 +19,14 @@ public final class RedisKeys {
 
     public static final String CREATED_FIELD = "created";
 
+    /**
+     * Written for a client certificate's registration, whose key is its fingerprint's: the subject it names (or
+     * {@link #UNKNOWN_SUBJECT} when it was registered by fingerprint alone), which also tells it from a token.
+     */
+    public static final String CERTIFICATE_FIELD = "certificate";
+
+    public static final String UNKNOWN_SUBJECT = "?";
+
     static final String USER_INDEX_PREFIX = "auth:user:";
     static final String USER_INDEX_SUFFIX = ":tokens";
     static final String FAILED_ATTEMPTS_PREFIX = "auth:failed:";

@@ -1,11 +1,14 @@
 package dev.tokengate.route;
 
+import dev.tokengate.auth.ClientCertificateSupport;
 import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
+import dev.tokengate.token.TokenStoreProperties;
 import io.lettuce.core.resource.ClientResources;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
@@ -41,8 +44,14 @@ class RouteConfiguration {
     RouteDefinitionCheck routeDefinitionCheck(
             List<RoutePredicateFactory<?>> predicates,
             List<GatewayFilterFactory<?>> filters,
-            ConfigurationService configurationService) {
-        return new RouteDefinitionCheck(predicates, filters, configurationService);
+            ConfigurationService configurationService,
+            ServerProperties server,
+            TokenStoreProperties tokens) {
+        return new RouteDefinitionCheck(
+                predicates,
+                filters,
+                configurationService,
+                ClientCertificateSupport.missing(server.getSsl(), tokens.tokenHashing()));
     }
 
     @Bean

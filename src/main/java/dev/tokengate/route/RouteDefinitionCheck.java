@@ -5,6 +5,7 @@ import dev.tokengate.policy.RoutePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.cloud.gateway.filter.FilterDefinition;
@@ -31,14 +32,18 @@ public class RouteDefinitionCheck {
     private final Map<String, RoutePredicateFactory<?>> predicates;
     private final Map<String, GatewayFilterFactory<?>> filters;
     private final ConfigurationService configurationService;
+    private final Optional<String> certificatesUnsupported;
 
+    /** @param certificatesUnsupported why routes cannot take client certificates here; empty when they can */
     public RouteDefinitionCheck(
             List<RoutePredicateFactory<?>> predicates,
             List<GatewayFilterFactory<?>> filters,
-            ConfigurationService configurationService) {
+            ConfigurationService configurationService,
+            Optional<String> certificatesUnsupported) {
         this.predicates = byName(predicates, RoutePredicateFactory::name);
         this.filters = byName(filters, GatewayFilterFactory::name);
         this.configurationService = configurationService;
+        this.certificatesUnsupported = certificatesUnsupported;
     }
 
     private static <F> Map<String, F> byName(List<F> factories, Function<F, String> name) {
@@ -56,6 +61,10 @@ public class RouteDefinitionCheck {
         }
         problems.addAll(filterProblems(route.getFilters()));
         problems.addAll(RoutePolicy.problems(route.getMetadata()));
+        if (RoutePolicy.acceptsCertificates(route.getMetadata())) {
+            certificatesUnsupported.ifPresent(reason -> problems.add("metadata " + RoutePolicy.AUTH_KEY + ": '"
+                    + route.getMetadata().get(RoutePolicy.AUTH_KEY) + "': " + reason));
+        }
         for (String key : MILLISECOND_METADATA) {
             Object value = route.getMetadata().get(key);
             if (value != null && !(value instanceof Number) && !value.toString().matches("-?\\d{1,18}")) {

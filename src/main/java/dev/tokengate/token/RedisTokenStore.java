@@ -73,6 +73,16 @@ public class RedisTokenStore implements TokenStore {
         return find(keyFor(rawToken));
     }
 
+    @Override
+    public Mono<TokenRecord> lookupHash(String sha256Hex) {
+        return find(keyForHash(sha256Hex));
+    }
+
+    /** The Redis key of a credential stored by its SHA-256 (see {@link TokenStore#lookupHash}). */
+    public String keyForHash(String sha256Hex) {
+        return keys.token(sha256Hex);
+    }
+
     /** The Redis key of a raw token: the key prefix followed by the token, hashed as configured. */
     public String keyFor(String rawToken) {
         return keys.token(hashing.apply(rawToken));

@@ -38,9 +38,16 @@ public class StaleIfUnavailableTokenStore implements TokenStore {
 
     @Override
     public Mono<TokenRecord> lookup(String rawToken) {
-        String hash = TokenHashing.sha256Hex(rawToken);
-        return store.lookup(rawToken)
-                .doOnNext(token -> validated.put(hash, token))
+        return remembering(TokenHashing.sha256Hex(rawToken), store.lookup(rawToken));
+    }
+
+    @Override
+    public Mono<TokenRecord> lookupHash(String sha256Hex) {
+        return remembering(sha256Hex, store.lookupHash(sha256Hex));
+    }
+
+    private Mono<TokenRecord> remembering(String hash, Mono<TokenRecord> lookup) {
+        return lookup.doOnNext(token -> validated.put(hash, token))
                 .switchIfEmpty(Mono.fromRunnable(() -> validated.invalidate(hash)))
                 .onErrorResume(TokenStoreUnavailableException.class, unavailable -> {
                     TokenRecord remembered = validated.getIfPresent(hash);

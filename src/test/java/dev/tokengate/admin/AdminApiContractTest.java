@@ -83,6 +83,7 @@ class AdminApiContractTest {
     void everyRouteOfTheAdminRouterIsDescribedAndNothingElse() {
         Set<String> routed = AdminRoutes.of(AdminApi.routes(
                 new TokensHandler(null, null, null),
+                new CertificatesHandler(null, null, null),
                 new UsersHandler(null),
                 new BlocksHandler(null),
                 new AuditHandler(null),
@@ -120,6 +121,16 @@ class AdminApiContractTest {
         call(gateway, HttpMethod.DELETE, "/admin/tokens/not-hex", null, 400);
         call(gateway, HttpMethod.DELETE, "/admin/tokens/" + unknown, null, 404);
         call(gateway, HttpMethod.DELETE, "/admin/tokens/" + ambiguous, null, 409);
+        String fingerprint = "ab".repeat(32);
+        String registration = "{\"user\":\"" + USER + "\",\"fingerprint\":\"" + fingerprint + "\"}";
+        call(gateway, HttpMethod.POST, "/admin/certificates", registration, 201);
+        call(gateway, HttpMethod.POST, "/admin/certificates", "{\"user\":\"" + USER + "\"}", 400);
+        call(rawTokens, HttpMethod.POST, "/admin/certificates", registration, 409);
+        call(gateway, HttpMethod.POST, "/admin/tokens/" + fingerprint + "/rotate", null, 409);
+        call(gateway, HttpMethod.DELETE, "/admin/certificates/" + fingerprint, null, 204);
+        call(gateway, HttpMethod.DELETE, "/admin/certificates/not-hex", null, 400);
+        call(gateway, HttpMethod.DELETE, "/admin/certificates/" + unknown, null, 404);
+        call(gateway, HttpMethod.DELETE, "/admin/certificates/" + ambiguous, null, 409);
         call(gateway, HttpMethod.GET, "/admin/users/" + USER + "/tokens", null, 200);
         call(gateway, HttpMethod.GET, "/admin/users/" + tooLong + "/tokens", null, 400);
         call(gateway, HttpMethod.DELETE, "/admin/users/" + USER + "/tokens", null, 200);
@@ -141,6 +152,13 @@ class AdminApiContractTest {
             call(gateway, HttpMethod.PATCH, "/admin/tokens/" + unknown, "{\"label\":\"x\"}", 503);
             call(gateway, HttpMethod.POST, "/admin/tokens/" + unknown + "/rotate", null, 503);
             call(gateway, HttpMethod.DELETE, "/admin/tokens/" + unknown, null, 503);
+            call(
+                    gateway,
+                    HttpMethod.POST,
+                    "/admin/certificates",
+                    "{\"user\":\"" + USER + "\",\"fingerprint\":\"" + unknown + "\"}",
+                    503);
+            call(gateway, HttpMethod.DELETE, "/admin/certificates/" + unknown, null, 503);
             call(gateway, HttpMethod.GET, "/admin/users/" + USER + "/tokens", null, 503);
             call(gateway, HttpMethod.DELETE, "/admin/users/" + USER + "/tokens", null, 503);
             call(gateway, HttpMethod.DELETE, "/admin/blocks/203.0.113.9", null, 503);

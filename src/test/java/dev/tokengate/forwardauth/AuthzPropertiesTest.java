@@ -84,7 +84,10 @@ class AuthzPropertiesTest {
     void mistakesInThePolicyTableAreRefusedNamingThePolicy() {
         assertThatThrownBy(() -> bind(
                         Map.of("tokengate.authz.policies[0].id", "x", "tokengate.authz.policies[0].auth", "nobody")))
-                .hasStackTraceContaining("tokengate.authz.policies[x]: metadata auth: 'nobody' is neither");
+                .hasStackTraceContaining("tokengate.authz.policies[x]: metadata auth: 'nobody' is none of");
+        assertThatThrownBy(() -> bind(Map.of(
+                        "tokengate.authz.policies[0].id", "x", "tokengate.authz.policies[0].auth", "certificate")))
+                .hasStackTraceContaining("tokengate.authz.policies[x]: auth 'certificate' cannot apply here");
         assertThatThrownBy(() -> bind(
                         Map.of("tokengate.authz.policies[0].id", "x", "tokengate.authz.policies[0].scopes[0]", "a,b")))
                 .hasStackTraceContaining("has a comma");

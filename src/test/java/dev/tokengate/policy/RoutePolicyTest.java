@@ -33,7 +33,8 @@ class RoutePolicyTest {
     @Test
     void anAuthValueOtherThanNoneOrRequiredIsAProblem() {
         assertThat(RoutePolicy.problems(Map.of("auth", "nonee")))
-                .containsExactly("metadata auth: 'nonee' is neither 'none' nor 'required'");
+                .containsExactly(
+                        "metadata auth: 'nonee' is none of 'none', 'required', 'certificate', 'token-or-certificate'");
         assertThat(RoutePolicy.problems(Map.of("auth", false))).hasSize(1);
         assertThat(RoutePolicy.problems(Map.of("auth", " Required "))).isEmpty();
         assertThat(RoutePolicy.problems(Map.of("auth", "NONE"))).isEmpty();

@@ -64,7 +64,8 @@ class ConfiguredRoutesCheckTest {
                                         "Route 'filter-typo' (spring.cloud.gateway.server.webflux.routes[0]): filter"
                                                 + " 'StripPrefx' does not exist; did you mean 'StripPrefix'?",
                                         "Route 'bad-auth' (spring.cloud.gateway.server.webflux.routes[2]): metadata"
-                                                + " auth: 'nonee' is neither 'none' nor 'required'.",
+                                                + " auth: 'nonee' is none of 'none', 'required', 'certificate',"
+                                                + " 'token-or-certificate'.",
                                         "Route 'bad-scopes' (spring.cloud.gateway.server.webflux.routes[3]): metadata"
                                                 + " scopes: 'orders:read,orders:write' has a comma: scopes are"
                                                 + " separated by spaces.",

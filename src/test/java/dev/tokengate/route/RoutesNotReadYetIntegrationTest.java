@@ -135,7 +135,7 @@ class RoutesNotReadYetIntegrationTest {
             assertThat(routes).containsEntry("status", "UP");
             assertThat(routes.get("details").toString())
                     .contains("'broken' (Redis key routedefinition_broken)")
-                    .contains("'nonee' is neither 'none' nor 'required'");
+                    .contains("'nonee' is none of 'none', 'required', 'certificate', 'token-or-certificate'");
             gateway.management()
                     .get()
                     .uri("/actuator/health/routes")

@@ -146,8 +146,8 @@ class RuntimeRoutesIntegrationTest extends GatewayIntegrationTest {
                 HttpStatus.BAD_REQUEST,
                 null,
                 "Route '" + id + "' is not valid: predicate 'After' cannot take the arguments {_genkey_0=yesterday}:"
-                        + " Text 'yesterday' could not be parsed at index 0; metadata auth: 'nonee' is neither 'none'"
-                        + " nor 'required'.",
+                        + " Text 'yesterday' could not be parsed at index 0; metadata auth: 'nonee' is none of"
+                        + " 'none', 'required', 'certificate', 'token-or-certificate'.",
                 "/actuator/gateway/routes/" + id);
         assertThat(tokens.redis().exists(TestTokens.KEYS.route(id))).isZero();
     }

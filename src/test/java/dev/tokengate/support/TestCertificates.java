@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -11,6 +12,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -18,9 +21,12 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -120,6 +126,11 @@ public final class TestCertificates {
             write(certificateFile, pem(certificate));
         }
 
+        /** The certificate alone, as PEM. */
+        public String certificatePem() {
+            return pem(certificate);
+        }
+
         /** The hexadecimal SHA-256 of the certificate's DER encoding, as {@code openssl x509 -fingerprint} shows it. */
         public String sha256() {
             try {
@@ -198,10 +209,65 @@ public final class TestCertificates {
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(
-                    keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+                    keyManagers == null
+                            ? null
+                            : new KeyManager[] {
+                                new AlwaysPresenting(
+                                        (X509ExtendedKeyManager) keyManagers.getKeyManagers()[0])
+                            },
+                    trustManagers.getTrustManagers(),
+                    null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Presents its one certificate whatever the server says it trusts, and whether or not it is still valid: the
+     * JDK's own key manager would quietly present none instead, as a well-behaved client does, but an attacker does not.
+     */
+    private static final class AlwaysPresenting extends X509ExtendedKeyManager {
+
+        private final X509ExtendedKeyManager keys;
+
+        AlwaysPresenting(X509ExtendedKeyManager keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return "client";
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return "client";
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {"client"};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
         }
     }
 

@@ -20,7 +20,17 @@ class StaleIfUnavailableTokenStoreTest {
     private final AtomicLong nanos = new AtomicLong();
     private final Ticker clock = nanos::get;
     private Mono<TokenRecord> answer = Mono.just(ALICE);
-    private final TokenStore store = rawToken -> answer;
+    private final TokenStore store = new TokenStore() {
+        @Override
+        public Mono<TokenRecord> lookup(String rawToken) {
+            return answer;
+        }
+
+        @Override
+        public Mono<TokenRecord> lookupHash(String sha256Hex) {
+            return answer;
+        }
+    };
     private final StaleIfUnavailableTokenStore stale =
             new StaleIfUnavailableTokenStore(store, WINDOW, new SimpleMeterRegistry(), clock);
 
@@ -32,6 +42,23 @@ class StaleIfUnavailableTokenStoreTest {
         nanos.addAndGet(WINDOW.minusSeconds(1).toNanos());
 
         StepVerifier.create(stale.lookup("t")).expectNext(ALICE).verifyComplete();
+    }
+
+    @Test
+    void aCertificateIsRememberedByItsFingerprintAsATokenByItsHash() {
+        String fingerprint = TokenHashing.sha256Hex("certificate");
+        StepVerifier.create(stale.lookupHash(fingerprint)).expectNext(ALICE).verifyComplete();
+
+        answer = unavailable();
+
+        StepVerifier.create(stale.lookupHash(fingerprint)).expectNext(ALICE).verifyComplete();
+        StepVerifier.create(stale.lookup("certificate"))
+                .as("the token whose hash the fingerprint is: the same entry, as in Redis")
+                .expectNext(ALICE)
+                .verifyComplete();
+        StepVerifier.create(stale.lookupHash(TokenHashing.sha256Hex("other")))
+                .expectError(TokenStoreUnavailableException.class)
+                .verify();
     }
 
     @Test

@@ -6,15 +6,21 @@ import dev.tokengate.clientaddress.ClientAddressHeader;
 import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.http.ExchangeAttributes;
 import dev.tokengate.policy.RoutePolicy;
+import dev.tokengate.support.TestCertificates;
+import dev.tokengate.support.TestCertificates.Authority;
+import dev.tokengate.support.TestCertificates.Issued;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestRedisConnection;
 import dev.tokengate.support.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
@@ -105,6 +111,50 @@ class TokenCheckTest {
 
         assertThat(check(nowhere, exchange("Bearer " + token, "198.18.0.13"), NEEDS_ORDERS_READ))
                 .isSameAs(TokenDecision.UNAVAILABLE);
+    }
+
+    /**
+     * A certificate's decisions, as a token's: its validity period is read from the certificate itself, so an expired
+     * one is refused while Redis cannot answer, where a valid one is {@link TokenDecision#UNAVAILABLE}.
+     */
+    @Test
+    void aClientCertificateIsDecidedByItsRegistrationAndItsOwnValidity() {
+        RoutePolicy certificates = RoutePolicy.of(Map.of("auth", "certificate", "scopes", "orders:read"));
+        Authority clients = TestCertificates.authority("clients CA");
+        Issued registered = clients.issue("device-1");
+        Issued expired = clients.issue("device-2", Duration.ofHours(-1));
+        tokens.store(TestTokens.KEYS.token(registered.sha256()), "device-1", "orders:read");
+        tokens.store(TestTokens.KEYS.token(expired.sha256()), "device-2", "orders:read");
+
+        assertThat(check(connection, presenting(registered), certificates))
+                .isInstanceOfSatisfying(
+                        TokenDecision.Allowed.class,
+                        allowed -> assertThat(allowed.token().user()).isEqualTo("device-1"));
+        assertThat(check(connection, presenting(clients.issue("device-3")), certificates))
+                .isEqualTo(new TokenDecision.Denied(AuthFailure.CERTIFICATE_UNKNOWN, certificates, 0));
+        assertThat(check(connection, exchange("Bearer " + TestTokens.newToken(), "198.18.0.14"), certificates))
+                .as("a token is no certificate")
+                .isEqualTo(new TokenDecision.Denied(AuthFailure.CERTIFICATE_MISSING, certificates, 0));
+        assertThat(check(nowhere, presenting(expired), certificates))
+                .isEqualTo(new TokenDecision.Denied(AuthFailure.CERTIFICATE_EXPIRED, certificates, 0));
+        assertThat(check(nowhere, presenting(registered), certificates)).isSameAs(TokenDecision.UNAVAILABLE);
+    }
+
+    private static MockServerWebExchange presenting(Issued certificate) {
+        SslInfo ssl = new SslInfo() {
+            @Override
+            public String getSessionId() {
+                return "test";
+            }
+
+            @Override
+            public X509Certificate[] getPeerCertificates() {
+                return new X509Certificate[] {certificate.certificate()};
+            }
+        };
+        return MockServerWebExchange.from(MockServerHttpRequest.get("/devices/1")
+                .header("X-Forwarded-For", "198.18.0.14")
+                .sslInfo(ssl));
     }
 
     private static TokenDecision check(TestRedisConnection redis, MockServerWebExchange exchange, RoutePolicy policy) {

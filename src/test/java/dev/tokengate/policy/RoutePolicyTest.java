@@ -104,4 +104,22 @@ class RoutePolicyTest {
         assertThat(RoutePolicy.of(Map.of("scopes", "a:b c\"d")).scopeChallenge())
                 .isEqualTo("a:b c\\\"d");
     }
+
+    @Test
+    void certificateValuesTakeCertificatesAndStillRequireCredentials() {
+        RoutePolicy certificate = RoutePolicy.of(Map.of("auth", " Certificate ", "scopes", "telemetry:write"));
+        assertThat(certificate.authRequired()).isTrue();
+        assertThat(certificate.accepts()).isEqualTo(RoutePolicy.Accepts.CERTIFICATE);
+        assertThat(certificate.requiredScopes()).containsExactly("telemetry:write");
+        assertThat(RoutePolicy.of(Map.of("auth", "token-or-certificate")).accepts())
+                .isEqualTo(RoutePolicy.Accepts.TOKEN_OR_CERTIFICATE);
+        assertThat(RoutePolicy.of(Map.of("auth", "certificates")).accepts())
+                .as("a typo takes a token, as the default does")
+                .isEqualTo(RoutePolicy.Accepts.TOKEN);
+        assertThat(RoutePolicy.problems(Map.of("auth", "token-or-certificate"))).isEmpty();
+        assertThat(RoutePolicy.acceptsCertificates(Map.of("auth", "certificate")))
+                .isTrue();
+        assertThat(RoutePolicy.acceptsCertificates(Map.of("auth", "none"))).isFalse();
+        assertThat(RoutePolicy.acceptsCertificates(Map.of())).isFalse();
+    }
 }

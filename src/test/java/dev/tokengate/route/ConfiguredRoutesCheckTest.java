@@ -33,6 +33,20 @@ class ConfiguredRoutesCheckTest {
         assertThat(output.getOut()).contains("APPLICATION FAILED TO START").contains("predicate 'Pathh'");
     }
 
+    /** A route that takes certificates on a port that cannot ask for them would refuse every request it gets. */
+    @Test
+    void aCertificateRouteStopsStartupWhereTheClientPortDoesNotAskForCertificates() {
+        List<String> args = new ArrayList<>(route(0, "devices", "Path=/devices/**"));
+        args.add(ROUTES + "[0].metadata.auth=certificate");
+
+        assertThatThrownBy(() -> start(args))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("Route 'devices' (spring.cloud.gateway.server.webflux.routes[0]): metadata auth:"
+                        + " 'certificate': client certificates need TLS on the client port that asks for them:"
+                        + " server.ssl.client-auth=want, with the clients' authority in the trust store of its SSL"
+                        + " bundle.");
+    }
+
     @Test
     void everyRouteThatWouldNotLoadIsNamedAtOnce() {
         List<String> args = new ArrayList<>();

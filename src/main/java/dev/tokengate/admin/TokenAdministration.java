@@ -135,8 +135,11 @@ public class TokenAdministration {
 
     /** Whether the key under {@code hash} is a client certificate's registration rather than a token. */
     public Mono<Boolean> isCertificate(String hash) {
-        return commands(connection ->
-                connection.hashCommands().hExists(bytes(keys.token(hash)), bytes(RedisKeys.CERTIFICATE_FIELD)));
+        // HGET, which the gateway's Redis user may run (docs/operations.md), rather than HEXISTS
+        return commands(connection -> connection
+                .hashCommands()
+                .hGet(bytes(keys.token(hash)), bytes(RedisKeys.CERTIFICATE_FIELD))
+                .hasElement());
     }
 
     /** Indexes, then writes, a token's or certificate's fields and lifetime: answers when it ends. */

@@ -1,7 +1,9 @@
 package dev.tokengate.auth;
 
+import dev.tokengate.policy.RoutePolicy;
 import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenStoreProperties;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.web.server.Ssl;
 
@@ -14,6 +16,17 @@ import org.springframework.boot.web.server.Ssl;
 public final class ClientCertificateSupport {
 
     private ClientCertificateSupport() {}
+
+    /** What is wrong with a route that takes certificates under these settings; null when nothing is. */
+    public static String problem(Map<String, Object> metadata, Ssl ssl, TokenHashing hashing) {
+        if (!RoutePolicy.acceptsCertificates(metadata)) {
+            return null;
+        }
+        return missing(ssl, hashing)
+                .map(reason -> "metadata " + RoutePolicy.AUTH_KEY + ": '" + metadata.get(RoutePolicy.AUTH_KEY) + "': "
+                        + reason)
+                .orElse(null);
+    }
 
     /** Why certificate routes cannot work with these settings; empty when they can. */
     public static Optional<String> missing(Ssl ssl, TokenHashing hashing) {

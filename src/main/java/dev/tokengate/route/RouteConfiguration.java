@@ -5,9 +5,13 @@ import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenStoreProperties;
+import dev.tokengate.upstream.RouteSslBundleFilter;
 import io.lettuce.core.resource.ClientResources;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
@@ -46,12 +50,17 @@ class RouteConfiguration {
             List<GatewayFilterFactory<?>> filters,
             ConfigurationService configurationService,
             ServerProperties server,
-            TokenStoreProperties tokens) {
+            TokenStoreProperties tokens,
+            SslBundles bundles) {
         return new RouteDefinitionCheck(
                 predicates,
                 filters,
                 configurationService,
-                ClientCertificateSupport.missing(server.getSsl(), tokens.tokenHashing()));
+                metadata -> Stream.of(
+                                ClientCertificateSupport.problem(metadata, server.getSsl(), tokens.tokenHashing()),
+                                RouteSslBundleFilter.problem(metadata, bundles))
+                        .filter(Objects::nonNull)
+                        .toList());
     }
 
     @Bean

@@ -5,7 +5,6 @@ import dev.tokengate.policy.RoutePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.cloud.gateway.filter.FilterDefinition;
@@ -32,18 +31,21 @@ public class RouteDefinitionCheck {
     private final Map<String, RoutePredicateFactory<?>> predicates;
     private final Map<String, GatewayFilterFactory<?>> filters;
     private final ConfigurationService configurationService;
-    private final Optional<String> certificatesUnsupported;
+    private final Function<Map<String, Object>, List<String>> settingsProblems;
 
-    /** @param certificatesUnsupported why routes cannot take client certificates here; empty when they can */
+    /**
+     * @param settingsProblems what is wrong with a route's metadata under this gateway's settings (it takes client
+     *     certificates where the client port cannot ask for them, it names an SSL bundle that does not exist)
+     */
     public RouteDefinitionCheck(
             List<RoutePredicateFactory<?>> predicates,
             List<GatewayFilterFactory<?>> filters,
             ConfigurationService configurationService,
-            Optional<String> certificatesUnsupported) {
+            Function<Map<String, Object>, List<String>> settingsProblems) {
         this.predicates = byName(predicates, RoutePredicateFactory::name);
         this.filters = byName(filters, GatewayFilterFactory::name);
         this.configurationService = configurationService;
-        this.certificatesUnsupported = certificatesUnsupported;
+        this.settingsProblems = settingsProblems;
     }
 
     private static <F> Map<String, F> byName(List<F> factories, Function<F, String> name) {
@@ -61,10 +63,7 @@ public class RouteDefinitionCheck {
         }
         problems.addAll(filterProblems(route.getFilters()));
         problems.addAll(RoutePolicy.problems(route.getMetadata()));
-        if (RoutePolicy.acceptsCertificates(route.getMetadata())) {
-            certificatesUnsupported.ifPresent(reason -> problems.add("metadata " + RoutePolicy.AUTH_KEY + ": '"
-                    + route.getMetadata().get(RoutePolicy.AUTH_KEY) + "': " + reason));
-        }
+        problems.addAll(settingsProblems.apply(route.getMetadata()));
         for (String key : MILLISECOND_METADATA) {
             Object value = route.getMetadata().get(key);
             if (value != null && !(value instanceof Number) && !value.toString().matches("-?\\d{1,18}")) {

@@ -4,13 +4,17 @@ import dev.tokengate.auth.AuthProperties;
 import dev.tokengate.clientaddress.ClientAddresses;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
+import reactor.netty.http.client.HttpClient;
 
 @Configuration(proxyBeanMethods = false)
 class UpstreamConfiguration {
@@ -36,6 +40,16 @@ class UpstreamConfiguration {
             UpstreamMetrics metrics) {
         return new UpstreamHttpClientFactory(
                 properties, serverProperties, sslConfigurer, customizers, resources, metrics);
+    }
+
+    @Bean
+    RouteSslBundleFilter routeSslBundleFilter(
+            HttpClient httpClient,
+            ObjectProvider<List<HttpHeadersFilter>> headersFilters,
+            HttpClientProperties properties,
+            ServerProperties serverProperties,
+            SslBundles bundles) {
+        return new RouteSslBundleFilter(httpClient, headersFilters, properties, serverProperties, bundles);
     }
 
     @Bean

@@ -32,6 +32,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -101,6 +102,21 @@ class RedisAclIntegrationTest {
         await().atMost(Duration.ofSeconds(5))
                 .alias("the last use was written (see ACL LOG if not)")
                 .until(() -> tokens.redis().zscore(TestTokens.KEYS.lastUsed(), (String) issued.get("hash")) != null);
+        String fingerprint = "cd".repeat(32);
+        TestAdmin.created(
+                gateway.management(),
+                "/admin/certificates",
+                "{\"user\":\"acl-user\",\"fingerprint\":\"" + fingerprint + "\"}");
+        admin.post()
+                .uri("/admin/tokens/" + fingerprint + "/rotate")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(HttpStatus.CONFLICT);
+        admin.delete()
+                .uri("/admin/certificates/" + fingerprint)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
         admin.get()
                 .uri("/admin/users/acl-user/tokens")
                 .exchange()

@@ -2,9 +2,11 @@ package dev.tokengate.upstream;
 
 import static dev.tokengate.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.BearerRequests;
 import dev.tokengate.support.GatewayInstance;
+import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestCertificates;
 import dev.tokengate.support.TestCertificates.Authority;
 import dev.tokengate.support.TestCertificates.Issued;
@@ -12,6 +14,7 @@ import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
 import io.netty.handler.ssl.ClientAuth;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
@@ -40,6 +45,7 @@ class UpstreamTlsIntegrationTest {
     private static LoopResources loops;
     private static TlsUpstream trusted;
     private static TlsUpstream otherAuthority;
+    private static TlsUpstream partner;
     private static TestTokens tokens;
     private static GatewayInstance gateway;
 
@@ -55,6 +61,10 @@ class UpstreamTlsIntegrationTest {
         // The trusted upstream requires a client certificate from the gateways' authority.
         trusted = new TlsUpstream(upstreams.issue("orders", "localhost"), gateways);
         otherAuthority = new TlsUpstream(stranger.issue("impostor", "localhost"), null);
+        // A partner's upstream, on the same private authority, takes only certificates its own authority signed.
+        Authority partners = TestCertificates.authority("partners CA");
+        partners.issue("tokengate-for-partner").writePem(files.resolve("partner.crt"), files.resolve("partner.key"));
+        partner = new TlsUpstream(upstreams.issue("partner", "localhost"), partners);
 
         tokens = new TestTokens(TestRedis.shared());
         gateway = GatewayInstance.start(
@@ -66,7 +76,12 @@ class UpstreamTlsIntegrationTest {
                 "spring.cloud.gateway.server.webflux.httpclient.ssl.ssl-bundle=upstreams",
                 "spring.ssl.bundle.pem.upstreams.truststore.certificate=file:" + files.resolve("upstreams-ca.crt"),
                 "spring.ssl.bundle.pem.upstreams.keystore.certificate=file:" + files.resolve("gateway.crt"),
-                "spring.ssl.bundle.pem.upstreams.keystore.private-key=file:" + files.resolve("gateway.key"));
+                "spring.ssl.bundle.pem.upstreams.keystore.private-key=file:" + files.resolve("gateway.key"),
+                "spring.ssl.bundle.pem.partner.truststore.certificate=file:" + files.resolve("upstreams-ca.crt"),
+                "spring.ssl.bundle.pem.partner.keystore.certificate=file:" + files.resolve("partner.crt"),
+                "spring.ssl.bundle.pem.partner.keystore.private-key=file:" + files.resolve("partner.key"),
+                "management.server.port=0",
+                TestAdmin.PROPERTY);
     }
 
     @AfterAll
@@ -75,6 +90,7 @@ class UpstreamTlsIntegrationTest {
         tokens.close();
         trusted.stop();
         otherAuthority.stop();
+        partner.stop();
         loops.dispose();
     }
 
@@ -82,6 +98,7 @@ class UpstreamTlsIntegrationTest {
     void clear() {
         trusted.received.clear();
         otherAuthority.received.clear();
+        partner.received.clear();
     }
 
     @Test
@@ -115,6 +132,56 @@ class UpstreamTlsIntegrationTest {
                 "/kept-alive-public/x");
 
         assertThat(trusted.received).isEmpty();
+    }
+
+    /**
+     * A route whose metadata names an SSL bundle ({@code upstream-ssl-bundle}) presents that bundle's certificate to
+     * its upstream, and only that route does: the partner's upstream, which takes only its own authority's
+     * certificates, refuses the gateway's global one. A bundle that does not exist is refused when the route is saved.
+     */
+    @Test
+    void aRouteWithItsOwnSslBundlePresentsItsOwnClientCertificate() {
+        WebTestClient admin = TestAdmin.client(gateway.management());
+        String partnerUrl = "https://localhost:" + partner.port();
+        saveRoute(admin, "partner", "/partner/**", partnerUrl, "partner")
+                .expectStatus()
+                .isCreated();
+        saveRoute(admin, "partner-global", "/partner-global/**", partnerUrl, null)
+                .expectStatus()
+                .isCreated();
+        admin.post().uri("/actuator/gateway/refresh").exchange().expectStatus().isOk();
+        String token = tokens.issue("alice", "orders:read");
+
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> BearerRequests.get(gateway.client(), "/partner/1", token)
+                        .expectStatus()
+                        .isOk());
+        assertThat(partner.received).containsExactly("alice");
+        BearerRequests.get(gateway.client(), "/partner-global/1", token)
+                .expectStatus()
+                .isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(partner.received).containsExactly("alice");
+        BearerRequests.get(gateway.client(), "/orders/1", token).expectStatus().isOk();
+        assertThat(trusted.received).containsExactly("alice");
+
+        saveRoute(admin, "typo", "/typo/**", partnerUrl, "partnr")
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.detail")
+                .value(detail -> assertThat((String) detail)
+                        .contains("metadata upstream-ssl-bundle: no SSL bundle named 'partnr'"));
+    }
+
+    private static WebTestClient.ResponseSpec saveRoute(
+            WebTestClient admin, String id, String path, String uri, String bundle) {
+        String metadata = bundle == null ? "{}" : "{\"upstream-ssl-bundle\":\"" + bundle + "\"}";
+        return admin.post()
+                .uri("/actuator/gateway/routes/" + id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"uri\":\"" + uri + "\",\"predicates\":[{\"name\":\"Path\",\"args\":{\"_genkey_0\":\""
+                        + path + "\"}}],\"metadata\":" + metadata + "}")
+                .exchange();
     }
 
     /** An HTTPS server that records the X-User-Id of each request; with a client authority, it requires a certificate. */

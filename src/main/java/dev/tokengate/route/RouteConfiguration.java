@@ -5,11 +5,10 @@ import dev.tokengate.problem.ProblemResponseWriter;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.SharedRedisConnection;
 import dev.tokengate.token.TokenStoreProperties;
-import dev.tokengate.upstream.RouteSslBundleFilter;
+import dev.tokengate.upstream.RouteHttpClientFilter;
 import io.lettuce.core.resource.ClientResources;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
@@ -52,15 +51,14 @@ class RouteConfiguration {
             ServerProperties server,
             TokenStoreProperties tokens,
             SslBundles bundles) {
-        return new RouteDefinitionCheck(
-                predicates,
-                filters,
-                configurationService,
-                metadata -> Stream.of(
-                                ClientCertificateSupport.problem(metadata, server.getSsl(), tokens.tokenHashing()),
-                                RouteSslBundleFilter.problem(metadata, bundles))
-                        .filter(Objects::nonNull)
-                        .toList());
+        return new RouteDefinitionCheck(predicates, filters, configurationService, metadata -> {
+            List<String> problems = new ArrayList<>(RouteHttpClientFilter.problems(metadata, bundles));
+            String certificates = ClientCertificateSupport.problem(metadata, server.getSsl(), tokens.tokenHashing());
+            if (certificates != null) {
+                problems.add(certificates);
+            }
+            return problems;
+        });
     }
 
     @Bean

@@ -43,13 +43,13 @@ class UpstreamConfiguration {
     }
 
     @Bean
-    RouteSslBundleFilter routeSslBundleFilter(
+    RouteHttpClientFilter routeHttpClientFilter(
             HttpClient httpClient,
             ObjectProvider<List<HttpHeadersFilter>> headersFilters,
             HttpClientProperties properties,
             ServerProperties serverProperties,
             SslBundles bundles) {
-        return new RouteSslBundleFilter(httpClient, headersFilters, properties, serverProperties, bundles);
+        return new RouteHttpClientFilter(httpClient, headersFilters, properties, serverProperties, bundles);
     }
 
     @Bean

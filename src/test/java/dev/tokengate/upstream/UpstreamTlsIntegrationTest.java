@@ -15,6 +15,8 @@ import dev.tokengate.support.TestTokens;
 import io.netty.handler.ssl.ClientAuth;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +30,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
@@ -46,6 +50,9 @@ class UpstreamTlsIntegrationTest {
     private static TlsUpstream trusted;
     private static TlsUpstream otherAuthority;
     private static TlsUpstream partner;
+    private static DisposableServer h2Upstream;
+    private static DisposableServer h2cUpstream;
+    private static final Queue<String> http2Received = new ConcurrentLinkedQueue<>();
     private static TestTokens tokens;
     private static GatewayInstance gateway;
 
@@ -65,6 +72,12 @@ class UpstreamTlsIntegrationTest {
         Authority partners = TestCertificates.authority("partners CA");
         partners.issue("tokengate-for-partner").writePem(files.resolve("partner.crt"), files.resolve("partner.key"));
         partner = new TlsUpstream(upstreams.issue("partner", "localhost"), partners);
+        Issued h2Certificate = upstreams.issue("h2", "localhost");
+        h2Upstream = http2Upstream(HttpServer.create()
+                .protocol(HttpProtocol.H2)
+                .secure(spec -> spec.sslContext(Http2SslContextSpec.forServer(
+                        h2Certificate.keys().getPrivate(), h2Certificate.certificate()))));
+        h2cUpstream = http2Upstream(HttpServer.create().protocol(HttpProtocol.H2C));
 
         tokens = new TestTokens(TestRedis.shared());
         gateway = GatewayInstance.start(
@@ -91,6 +104,8 @@ class UpstreamTlsIntegrationTest {
         trusted.stop();
         otherAuthority.stop();
         partner.stop();
+        h2Upstream.disposeNow();
+        h2cUpstream.disposeNow();
         loops.dispose();
     }
 
@@ -99,6 +114,7 @@ class UpstreamTlsIntegrationTest {
         trusted.received.clear();
         otherAuthority.received.clear();
         partner.received.clear();
+        http2Received.clear();
     }
 
     @Test
@@ -173,9 +189,68 @@ class UpstreamTlsIntegrationTest {
                         .contains("metadata upstream-ssl-bundle: no SSL bundle named 'partnr'"));
     }
 
+    /**
+     * A route may ask for HTTP/2 to its upstream: {@code h2} over TLS, chosen by ALPN (here with the global bundle's
+     * trust and client certificate), {@code h2c} in cleartext. The upstreams, which speak HTTP/2 only, get the request
+     * with the identity; a protocol tokengate does not know is refused when the route is saved.
+     */
+    @Test
+    void aRouteMayAskForHttp2ToItsUpstream() {
+        WebTestClient admin = TestAdmin.client(gateway.management());
+        saveRoute(admin, "h2", "/h2/**", "https://localhost:" + h2Upstream.port(), null, "h2")
+                .expectStatus()
+                .isCreated();
+        saveRoute(admin, "h2c", "/h2c/**", "http://localhost:" + h2cUpstream.port(), null, "h2c")
+                .expectStatus()
+                .isCreated();
+        admin.post().uri("/actuator/gateway/refresh").exchange().expectStatus().isOk();
+        String token = tokens.issue("alice", "orders:read");
+
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> BearerRequests.get(gateway.client(), "/h2/1", token)
+                        .expectStatus()
+                        .isOk());
+        BearerRequests.get(gateway.client(), "/h2c/1", token).expectStatus().isOk();
+        BearerRequests.get(gateway.client(), "/h2c/2", token).expectStatus().isOk();
+
+        assertThat(http2Received)
+                .containsExactly("HTTP/2.0 /h2/1 alice", "HTTP/2.0 /h2c/1 alice", "HTTP/2.0 /h2c/2 alice");
+        saveRoute(admin, "h3", "/h3/**", "https://localhost:" + h2Upstream.port(), null, "h3")
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.detail")
+                .value(detail -> assertThat((String) detail)
+                        .contains("metadata upstream-protocol: 'h3' is none of 'http/1.1', 'h2', 'h2c'"));
+    }
+
+    private static DisposableServer http2Upstream(HttpServer server) {
+        return server.runOn(loops)
+                .host(TestRedis.HOST)
+                .port(0)
+                .handle((request, response) -> {
+                    http2Received.add(request.version() + " " + request.uri() + " "
+                            + request.requestHeaders().get("X-User-Id"));
+                    return response.sendString(Mono.just("ok"));
+                })
+                .bindNow();
+    }
+
     private static WebTestClient.ResponseSpec saveRoute(
             WebTestClient admin, String id, String path, String uri, String bundle) {
-        String metadata = bundle == null ? "{}" : "{\"upstream-ssl-bundle\":\"" + bundle + "\"}";
+        return saveRoute(admin, id, path, uri, bundle, null);
+    }
+
+    private static WebTestClient.ResponseSpec saveRoute(
+            WebTestClient admin, String id, String path, String uri, String bundle, String protocol) {
+        List<String> entries = new ArrayList<>();
+        if (bundle != null) {
+            entries.add("\"upstream-ssl-bundle\":\"" + bundle + "\"");
+        }
+        if (protocol != null) {
+            entries.add("\"upstream-protocol\":\"" + protocol + "\"");
+        }
+        String metadata = "{" + String.join(",", entries) + "}";
         return admin.post()
                 .uri("/actuator/gateway/routes/" + id)
                 .contentType(MediaType.APPLICATION_JSON)

@@ -6,6 +6,7 @@ import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.PathSpellings;
 import dev.tokengate.support.RawHttp2Connection;
 import dev.tokengate.support.RecordingUpstream;
+import dev.tokengate.support.TestAdmin;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ import reactor.netty.http.client.HttpClient;
  * client library would not build (a header name in capitals, a connection-specific header, a path the firewall
  * refuses) are written frame by frame; each is refused or passes with the gateway's identity only.
  */
-@TestPropertySource(properties = {"server.http2.enabled=true", "tokengate.authz.enabled=true"})
+@TestPropertySource(properties = {"server.http2.enabled=true", "tokengate.authz.enabled=true", TestAdmin.PROPERTY})
 @DirtiesContext // a context no other test shares: closed after, not kept running beside the next tests
 class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
 
@@ -90,6 +91,31 @@ class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
             assertThat(connection.awaitStatus(3, TIMEOUT)).isEqualTo(401);
         }
         assertThat(upstream.requests()).noneMatch(request -> request.uri().equals("/orders/no-token"));
+    }
+
+    /**
+     * The management port takes {@code server.http2} too, so it serves h2c: the admin guard reads {@code :path} and
+     * the credential as on HTTP/1.1. Without a credential, or with a wrong one, 401; a path that would leave the
+     * actuator for the admin API, 400; the admin credential, the answer.
+     */
+    @Test
+    void theAdminGuardHoldsOnTheManagementPortOverHttp2() {
+        try (RawHttp2Connection connection = RawHttp2Connection.cleartext(managementPort)) {
+            connection.request(1, "GET", "/admin/users/alice/tokens");
+            connection.request(3, "GET", "/admin/users/alice/tokens", "authorization", "Bearer wrong");
+            connection.request(
+                    5,
+                    "GET",
+                    "/actuator/health/%2e%2e/%2e%2e/admin/users/alice/tokens",
+                    "authorization",
+                    "Bearer wrong");
+            connection.request(7, "GET", "/admin/users/alice/tokens", "authorization", "Bearer " + TestAdmin.TOKEN);
+
+            assertThat(connection.awaitStatus(1, TIMEOUT)).isEqualTo(401);
+            assertThat(connection.awaitStatus(3, TIMEOUT)).isEqualTo(401);
+            assertThat(connection.awaitStatus(5, TIMEOUT)).isEqualTo(400);
+            assertThat(connection.awaitStatus(7, TIMEOUT)).isEqualTo(200);
+        }
     }
 
     @Test

@@ -151,6 +151,28 @@ class HelmChartTest {
 
         assertThatThrownBy(() -> render(template -> template.set("tls.enabled", "true")))
                 .hasMessageContaining("tls.secretName");
+        assertThat(env.bind("server.ssl.client-auth", String.class).isBound())
+                .as("no client certificates asked for without an authority to verify them")
+                .isFalse();
+    }
+
+    /** With the clients' authority from a Secret, the port asks for client certificates and verifies them with it. */
+    @Test
+    void aClientAuthorityMakesTheClientPortAskForCertificates() throws IOException {
+        List<HasMetadata> rendered = render(template -> template.set("tls.enabled", "true")
+                .set("tls.secretName", "tokengate-tls")
+                .set("tls.clientCA.secretName", "clients-ca"));
+
+        GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
+        Container gateway = GatewayManifestRules.gateway(rendered);
+        Binder env = GatewayManifestRules.environment(gateway);
+        assertThat(env.bind("server.ssl.client-auth", String.class).get()).isEqualTo("want");
+        assertThat(env.bind("spring.ssl.bundle.pem.edge.truststore.certificate", String.class)
+                        .get())
+                .isEqualTo("file:/etc/tokengate/client-ca/ca.crt");
+        assertThat(gateway.getVolumeMounts())
+                .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/etc/tokengate/client-ca"));
+        assertThat(secretVolumes(rendered)).containsExactlyInAnyOrder("tokengate-tls", "clients-ca");
     }
 
     @Test

@@ -1,11 +1,9 @@
 package dev.tokengate.auth;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.tokengate.token.TokenHashing;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.HexFormat;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.SslInfo;
 
@@ -19,8 +17,6 @@ import org.springframework.http.server.reactive.SslInfo;
  * @param notAfter the end of its validity period
  */
 public record ClientCertificate(String fingerprint, Instant notBefore, Instant notAfter) {
-
-    private static final HexFormat HEX = HexFormat.of();
 
     /** The client's certificate, or {@code null} when the request did not come over TLS with one. */
     public static ClientCertificate of(ServerHttpRequest request) {
@@ -44,8 +40,8 @@ public record ClientCertificate(String fingerprint, Instant notBefore, Instant n
     /** The lowercase SHA-256 hex of the certificate's DER encoding. */
     public static String fingerprint(X509Certificate certificate) {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
+            return TokenHashing.sha256Hex(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
             throw new IllegalArgumentException("Cannot encode the certificate", e);
         }
     }

@@ -35,8 +35,12 @@ public enum TokenHashing {
 
     /** The lowercase sha256 hex of a token, as ops compute it with {@code sha256sum}. */
     public static String sha256Hex(String rawToken) {
-        MessageDigest digest = SHA256_DIGEST.get();
-        return HEX.formatHex(digest.digest(rawToken.getBytes(StandardCharsets.UTF_8)));
+        return sha256Hex(rawToken.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The lowercase sha256 hex of {@code bytes}: a client certificate's DER encoding gives its fingerprint. */
+    public static String sha256Hex(byte[] bytes) {
+        return HEX.formatHex(SHA256_DIGEST.get().digest(bytes));
     }
 
     /**

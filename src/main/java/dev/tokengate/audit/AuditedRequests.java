@@ -68,13 +68,17 @@ final class AuditedRequests {
 
     /** The first digits of a token id, which is all the trail needs to name it. */
     static String tokenTarget(String id) {
-        boolean hex = !id.isEmpty() && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-        return "token:" + (hex ? TokenHashing.shortId(id) : INVALID);
+        return "token:" + shortId(id);
     }
 
     /** A certificate by the first digits of its fingerprint, as a token by those of its hash. */
     static String certificateTarget(String id) {
-        return "certificate:" + tokenTarget(id).substring("token:".length());
+        return "certificate:" + shortId(id);
+    }
+
+    private static String shortId(String id) {
+        boolean hex = !id.isEmpty() && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        return hex ? TokenHashing.shortId(id) : INVALID;
     }
 
     private static String token(Map<String, String> variables) {

@@ -29,7 +29,7 @@ public final class ClientCertificateSupport {
     }
 
     /** Why certificate routes cannot work with these settings; empty when they can. */
-    public static Optional<String> missing(Ssl ssl, TokenHashing hashing) {
+    private static Optional<String> missing(Ssl ssl, TokenHashing hashing) {
         boolean tls = Ssl.isEnabled(ssl)
                 && (ssl.getBundle() != null || ssl.getKeyStore() != null || ssl.getCertificate() != null);
         if (!tls || (ssl.getClientAuth() != Ssl.ClientAuth.WANT && ssl.getClientAuth() != Ssl.ClientAuth.NEED)) {

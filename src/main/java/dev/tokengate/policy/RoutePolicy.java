@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.cloud.gateway.route.Route;
 
 /**
@@ -75,7 +76,7 @@ public record RoutePolicy(boolean authRequired, List<String> requiredScopes, Acc
      */
     public static RoutePolicy of(Map<String, Object> metadata) {
         Object auth = metadata.get(AUTH_KEY);
-        if (isPublic(auth)) {
+        if (is(auth, AUTH_NONE)) {
             return PUBLIC;
         }
         List<String> scopes = scopes(metadata.get(SCOPES_KEY));
@@ -85,8 +86,7 @@ public record RoutePolicy(boolean authRequired, List<String> requiredScopes, Acc
 
     /** Whether a route with this metadata takes client certificates. */
     public static boolean acceptsCertificates(Map<String, Object> metadata) {
-        return !isPublic(metadata.get(AUTH_KEY))
-                && accepts(metadata.get(AUTH_KEY)).certificate();
+        return accepts(metadata.get(AUTH_KEY)).certificate();
     }
 
     /**
@@ -98,10 +98,8 @@ public record RoutePolicy(boolean authRequired, List<String> requiredScopes, Acc
         List<String> problems = new ArrayList<>();
         Object auth = metadata.get(AUTH_KEY);
         if (auth != null
-                && !isPublic(auth)
-                && !AUTH_REQUIRED.equalsIgnoreCase(auth.toString().trim())
-                && !isCertificate(auth)
-                && !isTokenOrCertificate(auth)) {
+                && Stream.of(AUTH_NONE, AUTH_REQUIRED, AUTH_CERTIFICATE, AUTH_TOKEN_OR_CERTIFICATE)
+                        .noneMatch(value -> is(auth, value))) {
             problems.add("metadata " + AUTH_KEY + ": '" + auth + "' is none of '" + AUTH_NONE + "', '" + AUTH_REQUIRED
                     + "', '" + AUTH_CERTIFICATE + "', '" + AUTH_TOKEN_OR_CERTIFICATE + "'");
         }
@@ -160,24 +158,16 @@ public record RoutePolicy(boolean authRequired, List<String> requiredScopes, Acc
         return String.join(" ", requiredScopes).replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    private static boolean isPublic(Object auth) {
-        return auth != null && AUTH_NONE.equalsIgnoreCase(auth.toString().trim());
+    /** Whether a metadata value is {@code value}, ignoring case and surrounding spaces. */
+    private static boolean is(Object auth, String value) {
+        return auth != null && value.equalsIgnoreCase(auth.toString().trim());
     }
 
     private static Accepts accepts(Object auth) {
-        if (isCertificate(auth)) {
+        if (is(auth, AUTH_CERTIFICATE)) {
             return Accepts.CERTIFICATE;
         }
-        return isTokenOrCertificate(auth) ? Accepts.TOKEN_OR_CERTIFICATE : Accepts.TOKEN;
-    }
-
-    private static boolean isCertificate(Object auth) {
-        return auth != null && AUTH_CERTIFICATE.equalsIgnoreCase(auth.toString().trim());
-    }
-
-    private static boolean isTokenOrCertificate(Object auth) {
-        return auth != null
-                && AUTH_TOKEN_OR_CERTIFICATE.equalsIgnoreCase(auth.toString().trim());
+        return is(auth, AUTH_TOKEN_OR_CERTIFICATE) ? Accepts.TOKEN_OR_CERTIFICATE : Accepts.TOKEN;
     }
 
     // Metadata from YAML may be a space-separated string, a list, or a map of list indexes.

@@ -76,6 +76,9 @@ public final class RouteHttpClientFilter implements GlobalFilter, Ordered {
             for (String protocol : PROTOCOLS.keySet()) {
                 variants.put(new Variant(bundle, protocol), routingFilterFor(bundle, PROTOCOLS.get(protocol)));
             }
+        }
+        // A bundle with the configured protocol; the global settings with it are the shared routing filter's own.
+        for (String bundle : bundles.getBundleNames()) {
             variants.put(new Variant(bundle, null), routingFilterFor(bundle, null));
         }
     }

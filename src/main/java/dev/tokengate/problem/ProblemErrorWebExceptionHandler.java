@@ -114,7 +114,9 @@ public class ProblemErrorWebExceptionHandler implements WebExceptionHandler {
             return reason != null && error.getClass() == ResponseStatusException.class ? reason : NO_ROUTE_DETAIL;
         }
         if (status.value() == HttpStatus.BAD_GATEWAY.value()) {
-            return "The upstream service could not be reached.";
+            return error instanceof UpstreamAnswerBrokenOffException
+                    ? UpstreamAnswerBrokenOffException.DETAIL
+                    : "The upstream service could not be reached.";
         }
         if (status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
             return "Redis could not answer; try again.";

@@ -58,6 +58,11 @@ class UpstreamConfiguration {
     }
 
     @Bean
+    WholeResponseFilter wholeResponseFilter(UpstreamProperties properties) {
+        return new WholeResponseFilter(properties.wholeResponseMaxSize().toBytes());
+    }
+
+    @Bean
     UpstreamRetryFilter upstreamRetryFilter(UpstreamProperties properties, UpstreamMetrics metrics) {
         return new UpstreamRetryFilter(properties.retryUnanswered(), metrics);
     }

@@ -49,15 +49,30 @@ class GatewayErrorResponsesIntegrationTest extends GatewayIntegrationTest {
     }
 
     /**
-     * The 200 and the first bytes are on their way to the client before the upstream fails: the client must be able
-     * to tell that the response is incomplete, so the gateway closes the connection short of the promised length.
+     * A short answer is held back until its last byte (WholeResponseFilter), so when the upstream breaks it off
+     * nothing of it has left: the client gets a 502 that says so, never a 200 cut short.
      */
     @Test
-    void upstreamResetMidResponseIsNotPassedOffAsAComplete200() {
-        RawHttpClient.Response response = new RawHttpClient(port).get("/reset/1");
+    void upstreamResetMidwayThroughAShortAnswerIsAProblem502() {
+        assertProblem(
+                client.get().uri("/reset/1").exchange(),
+                HttpStatus.BAD_GATEWAY,
+                null,
+                "The upstream service broke off its answer.",
+                "/reset/1");
+    }
+
+    /**
+     * A long answer streams: the 200 and the first bytes are on their way to the client before the upstream fails, so
+     * the client must be able to tell that the response is incomplete, and the gateway closes the connection short of
+     * the promised length.
+     */
+    @Test
+    void upstreamResetMidwayThroughALongAnswerIsNotPassedOffAsAComplete200() {
+        RawHttpClient.Response response = new RawHttpClient(port).get("/reset-long/1");
 
         assertThat(response.status()).isEqualTo(200);
-        assertThat(response.header("Content-Length")).isEqualTo("1000");
+        assertThat(response.header("Content-Length")).isEqualTo(Integer.toString(MisbehavingUpstream.LONG_PROMISE));
         assertThat(response.body()).isEqualTo(MisbehavingUpstream.PARTIAL_BODY);
     }
 }

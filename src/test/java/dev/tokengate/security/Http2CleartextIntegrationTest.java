@@ -8,6 +8,7 @@ import dev.tokengate.support.RawHttp2Connection;
 import dev.tokengate.support.RecordingUpstream;
 import dev.tokengate.support.TestAdmin;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -59,6 +60,28 @@ class Http2CleartextIntegrationTest extends GatewayIntegrationTest {
         assertThat(received.headersNamedLike("x-http2-")).isEmpty();
         assertThat(received.headersNamedLike("x-user-id")).containsExactly("X-User-Id");
         assertThat(received.headers().values()).doesNotContain("admin", "gopher", "99");
+    }
+
+    /**
+     * A short answer from the upstream leaves as HEADERS and one DATA frame that ends the stream, in one write, rather
+     * than as HEADERS, DATA and an empty DATA frame to end the stream, each flushed on its own (WholeResponseFilter).
+     */
+    @Test
+    void aShortAnswerLeavesAsHeadersAndOneDataFrameThatEndsTheStream() {
+        String token = tokens.issue("alice", "orders:read");
+
+        try (RawHttp2Connection connection = RawHttp2Connection.cleartext(port)) {
+            connection.request(1, "GET", "/orders/whole", "authorization", "Bearer " + token);
+
+            RawHttp2Connection.Frame headers = connection.awaitFrame(RawHttp2Connection.HEADERS, TIMEOUT);
+            RawHttp2Connection.Frame data = connection.awaitFrame(RawHttp2Connection.DATA, TIMEOUT);
+            assertThat(headers.headers().status().toString()).isEqualTo("200");
+            assertThat(headers.flags() & RawHttp2Connection.END_STREAM).isZero();
+            assertThat(data.flags() & RawHttp2Connection.END_STREAM).isEqualTo(RawHttp2Connection.END_STREAM);
+            assertThat(new String(data.payload(), StandardCharsets.UTF_8)).contains("\"path\":\"/orders/whole\"");
+            assertThat(headers.headers().get("content-length").toString())
+                    .isEqualTo(Integer.toString(data.payload().length));
+        }
     }
 
     /**

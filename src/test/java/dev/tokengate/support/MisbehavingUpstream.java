@@ -15,14 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An upstream that fails the way real ones do, chosen by the request path: {@code /slow/**} answers only after
- * {@link #SLOW_ANSWER_DELAY}; {@code /reset/**} starts a 200 response that promises 1000 bytes, sends a few, then
- * resets the connection; {@code /linger/**} answers 200 after {@link #LINGER} (for requests in flight during a
+ * {@link #SLOW_ANSWER_DELAY}; {@code /reset/**} and {@code /reset-long/**} start a 200 response that promises
+ * {@link #SHORT_PROMISE} or {@link #LONG_PROMISE} bytes, send a few, then reset the connection; {@code /linger/**}
+ * answers 200 after {@link #LINGER} (for requests in flight during a
  * shutdown). A plain socket server, so that it can misbehave below HTTP.
  */
 public final class MisbehavingUpstream {
 
     public static final Duration SLOW_ANSWER_DELAY = Duration.ofSeconds(3);
     public static final String PARTIAL_BODY = "only the beginning";
+    /** What {@code /reset/**} promises: a short answer, which the gateway passes on whole or not at all. */
+    public static final int SHORT_PROMISE = 1000;
+    /** What {@code /reset-long/**} promises: longer than the gateway holds back, so it streams. */
+    public static final int LONG_PROMISE = 100_000;
     // Longer than the 3 s Reactor Netty waits for connections when the server stops without graceful shutdown.
     public static final Duration LINGER = Duration.ofSeconds(4);
 
@@ -83,8 +88,9 @@ public final class MisbehavingUpstream {
                 lingering.incrementAndGet();
                 Thread.sleep(LINGER.toMillis());
                 out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nfinished"));
-            } else if (requestLine.contains(" /reset/")) {
-                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + PARTIAL_BODY));
+            } else if (requestLine.contains(" /reset/") || requestLine.contains(" /reset-long/")) {
+                int promised = requestLine.contains(" /reset/") ? SHORT_PROMISE : LONG_PROMISE;
+                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + promised + "\r\n\r\n" + PARTIAL_BODY));
                 out.flush();
                 Thread.sleep(100);
                 socket.setSoLinger(true, 0); // close with RST

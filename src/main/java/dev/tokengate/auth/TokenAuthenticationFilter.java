@@ -67,13 +67,15 @@ public class TokenAuthenticationFilter implements GlobalFilter, Ordered {
         return tokenCheck
                 .check(exchange, clientAddresses, route.getId(), policy)
                 .flatMap(decision -> decision instanceof TokenDecision.Allowed allowed
-                        ? forward(exchange, chain, allowed.token())
+                        ? forward(exchange, chain, allowed.token(), policy)
                         : refusals.refuse(exchange, decision));
     }
 
-    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, TokenRecord token) {
+    private Mono<Void> forward(
+            ServerWebExchange exchange, GatewayFilterChain chain, TokenRecord token, RoutePolicy policy) {
         Map<String, Object> attributes = exchange.getAttributes();
         attributes.put(ExchangeAttributes.AUTHENTICATED, token);
+        attributes.put(ExchangeAttributes.ROUTE_POLICY, policy);
         List<String> credentials = exchange.getRequest().getHeaders().get(HttpHeaders.AUTHORIZATION);
         // none when a client certificate was the credential
         if (!forwardCredentials && credentials != null) {

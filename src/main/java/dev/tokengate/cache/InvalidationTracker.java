@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
     private final Duration timeout;
     private final TokenCache cache;
     private final CacheMetrics metrics;
+    private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
 
     /** The connections by node address, and those of them that confirmed tracking; guarded by {@code this}. */
     private final Map<String, TrackingConnection> connections = new LinkedHashMap<>();
@@ -65,6 +67,11 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
         this.cache = cache;
         this.metrics = metrics;
         metrics.reportTracking(this);
+    }
+
+    /** Tells {@code listener} every invalidation from now on. */
+    public void addListener(InvalidationListener listener) {
+        listeners.add(listener);
     }
 
     /** Whether Redis is confirmed to announce every change of a token key, so that cached answers may be served. */
@@ -155,6 +162,8 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
             trusted = true;
         }
         log.info("Near cache on: Redis tracks keys under '{}' for this gateway", keyPrefix);
+        // whatever changed while tracking was off went unannounced
+        listeners.forEach(InvalidationListener::invalidatedAll);
     }
 
     @Override
@@ -201,10 +210,13 @@ public class InvalidationTracker implements SmartLifecycle, TrackingConnection.L
         if (keys == null) {
             cache.invalidateAll();
             metrics.flushed();
+            listeners.forEach(InvalidationListener::invalidatedAll);
             return;
         }
         for (Object key : keys) {
-            metrics.invalidated(cache.invalidate(String.valueOf(key)));
+            String redisKey = String.valueOf(key);
+            metrics.invalidated(cache.invalidate(redisKey));
+            listeners.forEach(listener -> listener.invalidated(redisKey));
         }
     }
 

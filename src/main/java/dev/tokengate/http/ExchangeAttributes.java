@@ -29,6 +29,12 @@ public final class ExchangeAttributes {
     public static final String AUTHENTICATED = PREFIX + "authenticated";
 
     /**
+     * The {@code RoutePolicy} an accepted credential was checked against, beside {@link #AUTHENTICATED}. Written by the
+     * route's token filter; read by the open connections a change of the credential closes.
+     */
+    public static final String ROUTE_POLICY = PREFIX + "routePolicy";
+
+    /**
      * The {@code Authorization} values ({@code List<String>}) the client sent with an accepted token, which are not to
      * reach the upstream; absent with {@code forward-credentials}, and on public routes. Written by the route's token
      * filter; read by the upstream headers.

@@ -1,0 +1,163 @@
+package dev.tokengate.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tokengate.cache.InvalidationTracker;
+import dev.tokengate.support.GatewayIntegrationTest;
+import dev.tokengate.support.TestAdmin;
+import dev.tokengate.support.TestRedis;
+import dev.tokengate.support.TestTokens;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * A WebSocket lives no longer than its credential: revoked by {@code DEL} or through the admin API, or rewritten
+ * without the scope its route requires, the gateway closes it with 1008 and a reason, while other users' WebSockets
+ * carry on. The index of open WebSockets holds nothing once they have ended.
+ */
+@TestPropertySource(properties = TestAdmin.PROPERTY)
+class WebSocketRevocationIntegrationTest extends GatewayIntegrationTest {
+
+    /** Far above the milliseconds an invalidation takes, far below "never": only a missing mechanism exceeds it. */
+    private static final Duration CLOSED_WITHIN = Duration.ofSeconds(5);
+
+    private static final LoopResources LOOPS = LoopResources.create("test-websocket-revocation", 1, true);
+
+    @Autowired
+    private OpenConnections openConnections;
+
+    @Autowired
+    private InvalidationTracker tracker;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @BeforeEach
+    void trackingConfirmed() {
+        await().atMost(Duration.ofSeconds(10)).until(tracker::isTracking);
+    }
+
+    @Test
+    void aWebSocketWhoseTokenIsDeletedIsClosedWith1008AndOthersCarryOn() {
+        String alices = tokens.issue("alice", null);
+        String bobs = tokens.issue("bob", null);
+        Socket alice = Socket.open(port, "/ws/echo", alices);
+        Socket bob = Socket.open(port, "/ws/echo", bobs);
+        double closedBefore = closed(OpenConnections.REVOKED);
+
+        tokens.revoke(alices);
+
+        assertThat(alice.closed().block(CLOSED_WITHIN)).isEqualTo(new CloseStatus(1008, "credential revoked"));
+        assertThat(bob.echo("still here")).isEqualTo("still here");
+        assertThat(closed(OpenConnections.REVOKED)).isEqualTo(closedBefore + 1);
+        bob.close();
+    }
+
+    @Test
+    void aWebSocketWhoseTokenIsRevokedThroughTheAdminApiIsClosed() {
+        Map<String, Object> issued = TestAdmin.issue(management, "{\"user\":\"carol\"}");
+        Socket carol = Socket.open(port, "/ws/echo", (String) issued.get("token"));
+
+        TestAdmin.client(management)
+                .delete()
+                .uri("/admin/tokens/{id}", issued.get("hash"))
+                .exchange()
+                .expectStatus()
+                .is2xxSuccessful();
+
+        assertThat(carol.closed().block(CLOSED_WITHIN)).isEqualTo(new CloseStatus(1008, "credential revoked"));
+    }
+
+    @Test
+    void aWebSocketWhoseTokenLosesTheRoutesScopeIsClosedAndOneThatKeepsItIsNot() {
+        String token = tokens.issue("dave", "chat:read");
+        Socket scoped = Socket.open(port, "/ws/scoped/echo", token);
+        Socket unscoped = Socket.open(port, "/ws/echo", token);
+        double closedBefore = closed(OpenConnections.INSUFFICIENT_SCOPE);
+
+        tokens.store(TestTokens.keyOf(token), "dave", "chat:write");
+
+        assertThat(scoped.closed().block(CLOSED_WITHIN))
+                .isEqualTo(new CloseStatus(1008, "credential no longer grants this route"));
+        assertThat(unscoped.echo("no scope needed here")).isEqualTo("no scope needed here");
+        assertThat(closed(OpenConnections.INSUFFICIENT_SCOPE)).isEqualTo(closedBefore + 1);
+        unscoped.close();
+    }
+
+    @Test
+    void theIndexHoldsNothingOnceManyShortWebSocketsHaveEnded() {
+        String token = tokens.issue("erin", null);
+        int before = openConnections.size();
+        for (int i = 0; i < 200; i++) {
+            Socket socket = Socket.open(port, "/ws/echo", token);
+            socket.close();
+        }
+
+        await().atMost(CLOSED_WITHIN).until(() -> openConnections.size() == before);
+    }
+
+    private double closed(String reason) {
+        return meters.get("tokengate.connections.closed")
+                .tag("reason", reason)
+                .counter()
+                .count();
+    }
+
+    /** A WebSocket through the gateway to the recording upstream's echo, which first names the user it saw. */
+    private record Socket(Sinks.Many<String> outbound, Sinks.Many<String> inbound, Mono<CloseStatus> closed) {
+
+        private static final ReactorNettyWebSocketClient CLIENT =
+                new ReactorNettyWebSocketClient(HttpClient.create().runOn(LOOPS));
+
+        static Socket open(int port, String path, String token) {
+            Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+            Sinks.Many<String> inbound = Sinks.many().replay().all();
+            Sinks.One<CloseStatus> closed = Sinks.one();
+            HttpHeaders headers = new HttpHeaders();
+            headers.setBearerAuth(token);
+            CLIENT.execute(URI.create("ws://" + TestRedis.HOST + ":" + port + path), headers, session -> {
+                        session.closeStatus()
+                                .defaultIfEmpty(CloseStatus.NO_STATUS_CODE)
+                                .subscribe(closed::tryEmitValue);
+                        return Mono.when(
+                                session.send(outbound.asFlux().map(session::textMessage))
+                                        .then(session.close()),
+                                session.receive()
+                                        .map(WebSocketMessage::getPayloadAsText)
+                                        .doOnNext(inbound::tryEmitNext)
+                                        .then());
+                    })
+                    .subscribe(null, closed::tryEmitError);
+            Socket socket = new Socket(outbound, inbound, closed.asMono());
+            assertThat(inbound.asFlux().blockFirst(Duration.ofSeconds(10))).startsWith("user=");
+            return socket;
+        }
+
+        /** Sends {@code text} and waits for the upstream's echo of it. */
+        String echo(String text) {
+            outbound.tryEmitNext(text);
+            return inbound.asFlux().filter(text::equals).blockFirst(Duration.ofSeconds(10));
+        }
+
+        /** Ends the WebSocket from the client's side and waits until it has ended. */
+        void close() {
+            outbound.tryEmitComplete();
+            closed.block(Duration.ofSeconds(10));
+        }
+    }
+}

@@ -184,6 +184,26 @@ start_gateway_jar() { # jar port management-port [--extra.property=value ...]; G
   GATEWAY_PID=$STARTED_PID
 }
 
+# For the TLS and HTTP/2 benchmarks: h2load (Debian's nghttp2-client) and openssl
+require_h2load() {
+  if ! command -v h2load >/dev/null || ! command -v openssl >/dev/null; then
+    log "installing nghttp2-client and openssl from Debian's packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client openssl >/dev/null
+  fi
+}
+
+# An EC P-256 certificate for localhost and 127.0.0.1, made for the run: $WORK/tls.crt and $WORK/tls.key
+make_tls_certificate() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
+}
+
+start_tls_gateway_jar() { # jar port management-port: with that certificate, and HTTP/2 by ALPN beside HTTP/1.1
+  start_gateway_jar "$1" "$2" "$3" --server.ssl.bundle=edge \
+    --spring.ssl.bundle.pem.edge.keystore.certificate="file:$WORK/tls.crt" \
+    --spring.ssl.bundle.pem.edge.keystore.private-key="file:$WORK/tls.key" --server.http2.enabled=true
+}
+
 stop_gateway() { # the one started last
   kill "$GATEWAY_PID" && wait "$GATEWAY_PID" 2>/dev/null || true
   GATEWAY_PID=

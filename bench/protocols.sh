@@ -29,10 +29,7 @@ for port in "$REDIS_PORT" "$UPSTREAM_PORT" "$TLS_PORT" "$((TLS_PORT + 2))"; do
   port_free "$port" || { log "port $port is in use (set BENCH_*_PORT)"; exit 1; }
 done
 require_packages
-if ! command -v h2load >/dev/null || ! command -v openssl >/dev/null; then
-  log "installing nghttp2-client and openssl from Debian's packages"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client openssl >/dev/null
-fi
+require_h2load
 [ -f "$GATEWAY_JAR" ] || { log "building $GATEWAY_JAR"; ./mvnw -B -q package -DskipTests; }
 PROFILER=
 if [ -n "${PROFILE:-}" ]; then
@@ -46,15 +43,12 @@ if [ -n "${PROFILE:-}" ]; then
   PROFILER="$cache/linux-x64/libasyncProfiler.so"
 fi
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
+make_tls_certificate
 start_redis
 java bench/BenchRedis.java seed "$REDIS_PORT" 10 "$WORK/valid.txt" "$WORK/unknown.txt"
 TOKEN=$(head -1 "$WORK/valid.txt")
 start_upstream
-start_gateway_jar "$GATEWAY_JAR" "$TLS_PORT" "$((TLS_PORT + 2))" --server.ssl.bundle=edge \
-  --spring.ssl.bundle.pem.edge.keystore.certificate="file:$WORK/tls.crt" \
-  --spring.ssl.bundle.pem.edge.keystore.private-key="file:$WORK/tls.key" --server.http2.enabled=true
+start_tls_gateway_jar "$GATEWAY_JAR" "$TLS_PORT" "$((TLS_PORT + 2))"
 
 URL="https://127.0.0.1:$TLS_PORT/api/x"
 # seconds protocol (h1 or h2): h2load's count of completed requests

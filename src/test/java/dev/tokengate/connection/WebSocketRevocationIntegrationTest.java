@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.cache.InvalidationTracker;
+import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestRedis;
@@ -12,6 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,8 +30,8 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * A WebSocket lives no longer than its credential: revoked by {@code DEL} or through the admin API, or rewritten
- * without the scope its route requires, the gateway closes it with 1008 and a reason, while other users' WebSockets
- * carry on. The index of open WebSockets holds nothing once they have ended.
+ * without the scope its route requires, the gateway closes it with 1008 and a reason, on every instance that holds
+ * one, while other users' WebSockets carry on. The index of open WebSockets holds nothing once they have ended.
  */
 @TestPropertySource(properties = TestAdmin.PROPERTY)
 class WebSocketRevocationIntegrationTest extends GatewayIntegrationTest {
@@ -47,9 +50,22 @@ class WebSocketRevocationIntegrationTest extends GatewayIntegrationTest {
     @Autowired
     private MeterRegistry meters;
 
+    private static GatewayInstance second;
+
+    @BeforeAll
+    static void startSecondInstance() {
+        second = GatewayInstance.start(redis, TestAdmin.PROPERTY);
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        second.close();
+    }
+
     @BeforeEach
-    void trackingConfirmed() {
+    void trackingConfirmedOnBoth() {
         await().atMost(Duration.ofSeconds(10)).until(tracker::isTracking);
+        await().atMost(Duration.ofSeconds(10)).until(second.bean(InvalidationTracker.class)::isTracking);
     }
 
     @Test
@@ -68,19 +84,23 @@ class WebSocketRevocationIntegrationTest extends GatewayIntegrationTest {
         bob.close();
     }
 
+    /** Each instance holds its own WebSockets and hears the same invalidation: revoking through one reaches both. */
     @Test
-    void aWebSocketWhoseTokenIsRevokedThroughTheAdminApiIsClosed() {
-        Map<String, Object> issued = TestAdmin.issue(management, "{\"user\":\"carol\"}");
-        Socket carol = Socket.open(port, "/ws/echo", (String) issued.get("token"));
+    void webSocketsOnBothInstancesAreClosedWhenTheTokenIsRevokedThroughOneInstancesAdminApi() {
+        Map<String, Object> issued = TestAdmin.issue(second.management(), "{\"user\":\"carol\"}");
+        String token = (String) issued.get("token");
+        Socket onFirst = Socket.open(port, "/ws/echo", token);
+        Socket onSecond = Socket.open(second.port(), "/ws/echo", token);
 
-        TestAdmin.client(management)
+        TestAdmin.client(second.management())
                 .delete()
                 .uri("/admin/tokens/{id}", issued.get("hash"))
                 .exchange()
                 .expectStatus()
                 .is2xxSuccessful();
 
-        assertThat(carol.closed().block(CLOSED_WITHIN)).isEqualTo(new CloseStatus(1008, "credential revoked"));
+        assertThat(onFirst.closed().block(CLOSED_WITHIN)).isEqualTo(new CloseStatus(1008, "credential revoked"));
+        assertThat(onSecond.closed().block(CLOSED_WITHIN)).isEqualTo(new CloseStatus(1008, "credential revoked"));
     }
 
     @Test

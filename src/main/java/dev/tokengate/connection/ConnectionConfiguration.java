@@ -30,8 +30,8 @@ class ConnectionConfiguration {
     }
 
     @Bean
-    OpenConnectionFilter openConnectionFilter(OpenConnections connections) {
-        return new OpenConnectionFilter(connections);
+    OpenConnectionFilter openConnectionFilter(OpenConnections connections, ConnectionProperties properties) {
+        return new OpenConnectionFilter(connections, properties.streamAge());
     }
 
     /**

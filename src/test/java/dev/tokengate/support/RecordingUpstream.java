@@ -1,5 +1,6 @@
 package dev.tokengate.support;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +52,9 @@ public final class RecordingUpstream {
                 .runOn(loops)
                 .host(TestRedis.HOST)
                 .port(port)
-                .route(routes -> routes.ws("/ws/**", this::echo).route(request -> true, this::record))
+                .route(routes -> routes.ws("/ws/**", this::echo)
+                        .get("/events/**", RecordingUpstream::events)
+                        .route(request -> true, this::record))
                 .bindNow();
     }
 
@@ -82,6 +85,12 @@ public final class RecordingUpstream {
                         .sendByteArray(
                                 Mono.just(json.writeValueAsBytes(Map.of("path", recorded.uri(), "headers", headers))))
                         .then()));
+    }
+
+    /** Server-sent events, a tick every 100 ms, for as long as the client listens. */
+    private static Publisher<Void> events(HttpServerRequest request, HttpServerResponse response) {
+        return response.header("Content-Type", "text/event-stream")
+                .sendString(Flux.interval(Duration.ofMillis(100)).map(tick -> "data: tick " + tick + "\n\n"));
     }
 
     /**

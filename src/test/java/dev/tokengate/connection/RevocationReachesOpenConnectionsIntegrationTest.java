@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +24,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
@@ -31,15 +33,16 @@ import reactor.netty.resources.LoopResources;
 /**
  * A WebSocket lives no longer than its credential: revoked by {@code DEL} or through the admin API, or rewritten
  * without the scope its route requires, the gateway closes it with 1008 and a reason, on every instance that holds
- * one, while other users' WebSockets carry on. The index of open WebSockets holds nothing once they have ended.
+ * one, while other users' WebSockets carry on. So does an answer still streaming after {@code stream-age}: its
+ * connection is closed. The index of open connections holds nothing once they have ended.
  */
-@TestPropertySource(properties = TestAdmin.PROPERTY)
-class WebSocketRevocationIntegrationTest extends GatewayIntegrationTest {
+@TestPropertySource(properties = {TestAdmin.PROPERTY, "tokengate.connections.stream-age=300ms"})
+class RevocationReachesOpenConnectionsIntegrationTest extends GatewayIntegrationTest {
 
     /** Far above the milliseconds an invalidation takes, far below "never": only a missing mechanism exceeds it. */
     private static final Duration CLOSED_WITHIN = Duration.ofSeconds(5);
 
-    private static final LoopResources LOOPS = LoopResources.create("test-websocket-revocation", 1, true);
+    private static final LoopResources LOOPS = LoopResources.create("test-open-connections", 1, true);
 
     @Autowired
     private OpenConnections openConnections;
@@ -120,6 +123,25 @@ class WebSocketRevocationIntegrationTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void aStreamOlderThanTheStreamAgeEndsWhenItsTokenIsRevokedAndAnotherUsersStreamGoesOn() {
+        String franks = tokens.issue("frank", null);
+        String graces = tokens.issue("grace", null);
+        int before = openConnections.size();
+        double closedBefore = closed(OpenConnections.REVOKED);
+        Stream frank = Stream.open(port, franks);
+        Stream grace = Stream.open(port, graces);
+        await().atMost(CLOSED_WITHIN).until(() -> openConnections.size() == before + 2);
+
+        tokens.revoke(franks);
+
+        assertThat(frank.ended().blockOptional(CLOSED_WITHIN)).isEmpty();
+        assertThat(closed(OpenConnections.REVOKED)).isEqualTo(closedBefore + 1);
+        assertThat(grace.nextChunk()).startsWith("data: tick");
+        grace.stop();
+        await().atMost(CLOSED_WITHIN).until(() -> openConnections.size() == before);
+    }
+
+    @Test
     void theIndexHoldsNothingOnceManyShortWebSocketsHaveEnded() {
         String token = tokens.issue("erin", null);
         int before = openConnections.size();
@@ -136,6 +158,42 @@ class WebSocketRevocationIntegrationTest extends GatewayIntegrationTest {
                 .tag("reason", reason)
                 .counter()
                 .count();
+    }
+
+    /** Server-sent events from the recording upstream through the gateway, a tick every 100 ms. */
+    private record Stream(Sinks.Many<String> chunks, AtomicInteger received, Mono<Void> ended, Disposable listening) {
+
+        static Stream open(int port, String token) {
+            Sinks.Many<String> chunks = Sinks.many().replay().all();
+            AtomicInteger received = new AtomicInteger();
+            Sinks.Empty<Void> ended = Sinks.empty();
+            Disposable listening = HttpClient.create()
+                    .runOn(LOOPS)
+                    .headers(headers -> headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                    .get()
+                    .uri("http://" + TestRedis.HOST + ":" + port + "/events/1")
+                    .responseContent()
+                    .asString()
+                    .subscribe(
+                            chunk -> {
+                                received.incrementAndGet();
+                                chunks.tryEmitNext(chunk);
+                            },
+                            error -> ended.tryEmitEmpty(),
+                            ended::tryEmitEmpty);
+            Stream stream = new Stream(chunks, received, ended.asMono(), listening);
+            assertThat(stream.nextChunk()).startsWith("data: tick");
+            return stream;
+        }
+
+        /** The next chunk from now on. */
+        String nextChunk() {
+            return chunks.asFlux().skip(received.get()).blockFirst(Duration.ofSeconds(10));
+        }
+
+        void stop() {
+            listening.dispose();
+        }
     }
 
     /** A WebSocket through the gateway to the recording upstream's echo, which first names the user it saw. */

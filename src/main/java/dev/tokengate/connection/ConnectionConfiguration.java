@@ -1,5 +1,6 @@
 package dev.tokengate.connection;
 
+import dev.tokengate.cache.CacheProperties;
 import dev.tokengate.cache.InvalidationTracker;
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.token.TokenHashing;
@@ -9,6 +10,7 @@ import dev.tokengate.token.TokenStoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
@@ -27,6 +29,13 @@ class ConnectionConfiguration {
                 new OpenConnections(lookupByKey(tokens, keys, properties.tokenHashing()), registry);
         tracker.ifAvailable(found -> found.addListener(connections));
         return connections;
+    }
+
+    /** Only without the near cache: with it, its invalidations tell which connections to check, and when. */
+    @Bean
+    @ConditionalOnBooleanProperty(name = CacheProperties.PREFIX + ".enabled", havingValue = false)
+    PeriodicRecheck periodicRecheck(OpenConnections connections, ConnectionProperties properties) {
+        return new PeriodicRecheck(connections, properties.recheckInterval());
     }
 
     @Bean

@@ -50,10 +50,13 @@ public final class OpenConnections implements InvalidationListener {
                 .register(registry);
     }
 
+    // Both change a key's set inside the map's compute, so that an add never lands in a set a remove has just dropped.
     void add(OpenConnection connection) {
-        byCredential
-                .computeIfAbsent(connection.credential().key(), key -> ConcurrentHashMap.newKeySet())
-                .add(connection);
+        byCredential.compute(connection.credential().key(), (key, connections) -> {
+            Set<OpenConnection> held = connections != null ? connections : ConcurrentHashMap.newKeySet();
+            held.add(connection);
+            return held;
+        });
     }
 
     void remove(OpenConnection connection) {

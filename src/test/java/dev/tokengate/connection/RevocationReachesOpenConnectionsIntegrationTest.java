@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.cache.InvalidationTracker;
+import dev.tokengate.support.EchoWebSocket;
 import dev.tokengate.support.GatewayInstance;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +22,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -75,8 +73,8 @@ class RevocationReachesOpenConnectionsIntegrationTest extends GatewayIntegration
     void aWebSocketWhoseTokenIsDeletedIsClosedWith1008AndOthersCarryOn() {
         String alices = tokens.issue("alice", null);
         String bobs = tokens.issue("bob", null);
-        Socket alice = Socket.open(port, "/ws/echo", alices);
-        Socket bob = Socket.open(port, "/ws/echo", bobs);
+        EchoWebSocket alice = EchoWebSocket.open(port, "/ws/echo", alices);
+        EchoWebSocket bob = EchoWebSocket.open(port, "/ws/echo", bobs);
         double closedBefore = closed(OpenConnections.REVOKED);
 
         tokens.revoke(alices);
@@ -92,8 +90,8 @@ class RevocationReachesOpenConnectionsIntegrationTest extends GatewayIntegration
     void webSocketsOnBothInstancesAreClosedWhenTheTokenIsRevokedThroughOneInstancesAdminApi() {
         Map<String, Object> issued = TestAdmin.issue(second.management(), "{\"user\":\"carol\"}");
         String token = (String) issued.get("token");
-        Socket onFirst = Socket.open(port, "/ws/echo", token);
-        Socket onSecond = Socket.open(second.port(), "/ws/echo", token);
+        EchoWebSocket onFirst = EchoWebSocket.open(port, "/ws/echo", token);
+        EchoWebSocket onSecond = EchoWebSocket.open(second.port(), "/ws/echo", token);
 
         TestAdmin.client(second.management())
                 .delete()
@@ -109,8 +107,8 @@ class RevocationReachesOpenConnectionsIntegrationTest extends GatewayIntegration
     @Test
     void aWebSocketWhoseTokenLosesTheRoutesScopeIsClosedAndOneThatKeepsItIsNot() {
         String token = tokens.issue("dave", "chat:read");
-        Socket scoped = Socket.open(port, "/ws/scoped/echo", token);
-        Socket unscoped = Socket.open(port, "/ws/echo", token);
+        EchoWebSocket scoped = EchoWebSocket.open(port, "/ws/scoped/echo", token);
+        EchoWebSocket unscoped = EchoWebSocket.open(port, "/ws/echo", token);
         double closedBefore = closed(OpenConnections.INSUFFICIENT_SCOPE);
 
         tokens.store(TestTokens.keyOf(token), "dave", "chat:write");
@@ -146,7 +144,7 @@ class RevocationReachesOpenConnectionsIntegrationTest extends GatewayIntegration
         String token = tokens.issue("erin", null);
         int before = openConnections.size();
         for (int i = 0; i < 200; i++) {
-            Socket socket = Socket.open(port, "/ws/echo", token);
+            EchoWebSocket socket = EchoWebSocket.open(port, "/ws/echo", token);
             socket.close();
         }
 
@@ -193,49 +191,6 @@ class RevocationReachesOpenConnectionsIntegrationTest extends GatewayIntegration
 
         void stop() {
             listening.dispose();
-        }
-    }
-
-    /** A WebSocket through the gateway to the recording upstream's echo, which first names the user it saw. */
-    private record Socket(Sinks.Many<String> outbound, Sinks.Many<String> inbound, Mono<CloseStatus> closed) {
-
-        private static final ReactorNettyWebSocketClient CLIENT =
-                new ReactorNettyWebSocketClient(HttpClient.create().runOn(LOOPS));
-
-        static Socket open(int port, String path, String token) {
-            Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
-            Sinks.Many<String> inbound = Sinks.many().replay().all();
-            Sinks.One<CloseStatus> closed = Sinks.one();
-            HttpHeaders headers = new HttpHeaders();
-            headers.setBearerAuth(token);
-            CLIENT.execute(URI.create("ws://" + TestRedis.HOST + ":" + port + path), headers, session -> {
-                        session.closeStatus()
-                                .defaultIfEmpty(CloseStatus.NO_STATUS_CODE)
-                                .subscribe(closed::tryEmitValue);
-                        return Mono.when(
-                                session.send(outbound.asFlux().map(session::textMessage))
-                                        .then(session.close()),
-                                session.receive()
-                                        .map(WebSocketMessage::getPayloadAsText)
-                                        .doOnNext(inbound::tryEmitNext)
-                                        .then());
-                    })
-                    .subscribe(null, closed::tryEmitError);
-            Socket socket = new Socket(outbound, inbound, closed.asMono());
-            assertThat(inbound.asFlux().blockFirst(Duration.ofSeconds(10))).startsWith("user=");
-            return socket;
-        }
-
-        /** Sends {@code text} and waits for the upstream's echo of it. */
-        String echo(String text) {
-            outbound.tryEmitNext(text);
-            return inbound.asFlux().filter(text::equals).blockFirst(Duration.ofSeconds(10));
-        }
-
-        /** Ends the WebSocket from the client's side and waits until it has ended. */
-        void close() {
-            outbound.tryEmitComplete();
-            closed.block(Duration.ofSeconds(10));
         }
     }
 }

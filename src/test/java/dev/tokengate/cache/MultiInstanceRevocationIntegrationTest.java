@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.ConcurrentTraffic;
 import dev.tokengate.support.GatewayInstance;
-import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.NearCacheProbe;
 import dev.tokengate.support.RefusalTimer;
 import dev.tokengate.support.RefusalTimer.Refusal;
 import dev.tokengate.support.TestAdmin;
+import dev.tokengate.support.TwoGatewaysIntegrationTest;
 import dev.tokengate.token.TokenHashing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -19,9 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -29,33 +26,12 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Two gateways on one Redis, each with its own near cache: a plain {@code DEL} reaches both. */
-class MultiInstanceRevocationIntegrationTest extends GatewayIntegrationTest {
+class MultiInstanceRevocationIntegrationTest extends TwoGatewaysIntegrationTest {
 
     static final int REVOCATIONS = 200;
 
-    private static GatewayInstance second;
-
-    @Autowired
-    InvalidationTracker tracker;
-
     @Autowired
     MeterRegistry meters;
-
-    @BeforeAll
-    static void startSecondInstance() {
-        second = GatewayInstance.start(redis, TestAdmin.PROPERTY);
-    }
-
-    @AfterAll
-    static void stopSecondInstance() {
-        second.close();
-    }
-
-    @BeforeEach
-    void awaitTrackingOnBoth() {
-        await().atMost(Duration.ofSeconds(10)).until(tracker::isTracking);
-        await().atMost(Duration.ofSeconds(10)).until(second.bean(InvalidationTracker.class)::isTracking);
-    }
 
     @Test
     void tokenRevokedWithAPlainRedisClientIsRefusedByBothInstancesOnTheNextRequest() {

@@ -3,20 +3,15 @@ package dev.tokengate.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tokengate.cache.InvalidationTracker;
 import dev.tokengate.support.EchoWebSocket;
-import dev.tokengate.support.GatewayInstance;
-import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
+import dev.tokengate.support.TwoGatewaysIntegrationTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -35,7 +30,7 @@ import reactor.netty.resources.LoopResources;
  * connection is closed. The index of open connections holds nothing once they have ended.
  */
 @TestPropertySource(properties = {TestAdmin.PROPERTY, "tokengate.connections.stream-age=300ms"})
-class RevocationReachesOpenConnectionsIntegrationTest extends GatewayIntegrationTest {
+class RevocationReachesOpenConnectionsIntegrationTest extends TwoGatewaysIntegrationTest {
 
     /** Far above the milliseconds an invalidation takes, far below "never": only a missing mechanism exceeds it. */
     private static final Duration CLOSED_WITHIN = Duration.ofSeconds(5);
@@ -46,28 +41,7 @@ class RevocationReachesOpenConnectionsIntegrationTest extends GatewayIntegration
     private OpenConnections openConnections;
 
     @Autowired
-    private InvalidationTracker tracker;
-
-    @Autowired
     private MeterRegistry meters;
-
-    private static GatewayInstance second;
-
-    @BeforeAll
-    static void startSecondInstance() {
-        second = GatewayInstance.start(redis, TestAdmin.PROPERTY);
-    }
-
-    @AfterAll
-    static void stopSecondInstance() {
-        second.close();
-    }
-
-    @BeforeEach
-    void trackingConfirmedOnBoth() {
-        await().atMost(Duration.ofSeconds(10)).until(tracker::isTracking);
-        await().atMost(Duration.ofSeconds(10)).until(second.bean(InvalidationTracker.class)::isTracking);
-    }
 
     @Test
     void aWebSocketWhoseTokenIsDeletedIsClosedWith1008AndOthersCarryOn() {

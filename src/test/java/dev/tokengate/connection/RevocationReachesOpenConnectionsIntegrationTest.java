@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tokengate.support.EchoWebSocket;
+import dev.tokengate.support.RawHttp2Connection;
 import dev.tokengate.support.TestAdmin;
 import dev.tokengate.support.TestRedis;
 import dev.tokengate.support.TestTokens;
@@ -27,9 +28,10 @@ import reactor.netty.resources.LoopResources;
  * A WebSocket lives no longer than its credential: revoked by {@code DEL} or through the admin API, or rewritten
  * without the scope its route requires, the gateway closes it with 1008 and a reason, on every instance that holds
  * one, while other users' WebSockets carry on. So does an answer still streaming after {@code stream-age}: its
- * connection is closed. The index of open connections holds nothing once they have ended.
+ * connection is closed, or over HTTP/2 its stream reset. The index of open connections holds nothing once they have ended.
  */
-@TestPropertySource(properties = {TestAdmin.PROPERTY, "tokengate.connections.stream-age=300ms"})
+@TestPropertySource(
+        properties = {TestAdmin.PROPERTY, "tokengate.connections.stream-age=300ms", "server.http2.enabled=true"})
 class RevocationReachesOpenConnectionsIntegrationTest extends TwoGatewaysIntegrationTest {
 
     /** Far above the milliseconds an invalidation takes, far below "never": only a missing mechanism exceeds it. */
@@ -111,6 +113,26 @@ class RevocationReachesOpenConnectionsIntegrationTest extends TwoGatewaysIntegra
         assertThat(grace.nextChunk()).startsWith("data: tick");
         grace.stop();
         await().atMost(CLOSED_WITHIN).until(() -> openConnections.size() == before);
+    }
+
+    /** Over HTTP/2 a streaming answer is one stream of a shared connection: that stream is reset, no other. */
+    @Test
+    void aStreamOverHttp2IsResetAndTheConnectionCarriesOn() {
+        String revoked = tokens.issue("judy", null);
+        String kept = tokens.issue("ken", null);
+        int before = openConnections.size();
+        try (RawHttp2Connection connection = RawHttp2Connection.cleartext(port)) {
+            connection.request(1, "GET", "/events/1", "authorization", "Bearer " + revoked);
+            connection.awaitFrame(RawHttp2Connection.DATA, CLOSED_WITHIN);
+            await().atMost(CLOSED_WITHIN).until(() -> openConnections.size() == before + 1);
+
+            tokens.revoke(revoked);
+
+            assertThat(connection.awaitFrame(RawHttp2Connection.RST_STREAM, CLOSED_WITHIN).stream())
+                    .isEqualTo(1);
+            connection.request(3, "GET", "/catalog/1", "authorization", "Bearer " + kept);
+            assertThat(connection.awaitStatus(3, CLOSED_WITHIN)).isEqualTo(200);
+        }
     }
 
     @Test

@@ -22,11 +22,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,7 +98,11 @@ class ClientCertificateIntegrationTest {
                 routes + "[1].metadata.auth=token-or-certificate",
                 routes + "[2].id=orders",
                 routes + "[2].uri=" + upstream.url(),
-                routes + "[2].predicates[0]=Path=/orders/**");
+                routes + "[2].predicates[0]=Path=/orders/**",
+                routes + "[3].id=device-sockets",
+                routes + "[3].uri=" + upstream.url().replace("http:", "ws:"),
+                routes + "[3].predicates[0]=Path=/ws/**",
+                routes + "[3].metadata.auth=certificate");
     }
 
     @AfterAll
@@ -245,6 +253,43 @@ class ClientCertificateIntegrationTest {
         assertThat(upstream.requests())
                 .extracting(RecordingUpstream.ReceivedRequest::uri)
                 .containsExactly("/devices/a", "/devices/b", "/devices/a");
+    }
+
+    /** A WebSocket opened with a certificate lives no longer than the certificate's registration. */
+    @Test
+    void aWebSocketOpenedWithACertificateIsClosedWith1008WhenTheCertificateIsRevoked() throws Exception {
+        Issued device = clients.issue("sensor-6");
+        Map<String, Object> registered = register(device, "sensor-6", "telemetry:read");
+        CompletableFuture<String> greeting = new CompletableFuture<>();
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                greeting.complete(data.toString());
+                socket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+                closed.complete(statusCode + " " + reason);
+                return null;
+            }
+        };
+        presenting(device)
+                .newWebSocketBuilder()
+                .buildAsync(URI.create("wss://localhost:" + first.port() + "/ws/echo"), listener)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(greeting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).startsWith("user=sensor-6");
+
+        TestAdmin.client(first.management())
+                .delete()
+                .uri("/admin/certificates/" + registered.get("id"))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+
+        assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo("1008 credential revoked");
     }
 
     /**

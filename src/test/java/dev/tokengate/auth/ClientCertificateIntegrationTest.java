@@ -239,12 +239,7 @@ class ClientCertificateIntegrationTest {
                     .as("served from the near cache")
                     .isEqualTo(200);
 
-            TestAdmin.client(first.management())
-                    .delete()
-                    .uri("/admin/certificates/" + registered.get("id"))
-                    .exchange()
-                    .expectStatus()
-                    .isNoContent();
+            revoke(registered);
             Instant revoked = Instant.now();
 
             assertRefusedWithinBound(toFirst, 5, revoked);
@@ -282,12 +277,7 @@ class ClientCertificateIntegrationTest {
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertThat(greeting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).startsWith("user=sensor-6");
 
-        TestAdmin.client(first.management())
-                .delete()
-                .uri("/admin/certificates/" + registered.get("id"))
-                .exchange()
-                .expectStatus()
-                .isNoContent();
+        revoke(registered);
 
         assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo("1008 credential revoked");
     }
@@ -420,6 +410,16 @@ class ClientCertificateIntegrationTest {
     private static int send(RawHttp2Connection connection, int stream) {
         connection.request(stream, "GET", "/devices/a");
         return stream;
+    }
+
+    /** {@code DELETE /admin/certificates/{id}} on the first instance, expecting 204. */
+    private static void revoke(Map<String, Object> registered) {
+        TestAdmin.client(first.management())
+                .delete()
+                .uri("/admin/certificates/" + registered.get("id"))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
     }
 
     private static Map<String, Object> register(Issued certificate, String user, String scopes) {

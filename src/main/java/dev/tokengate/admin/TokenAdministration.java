@@ -176,7 +176,6 @@ public class TokenAdministration {
      * scanned one after the other): one {@code SCAN}, as far as it is read.
      */
     private Flux<String> storedHashes(String digits) {
-        int prefixLength = keys.tokenPrefix().length();
         return redis.connection()
                 .flatMapMany(connection -> connection
                         .keyCommands()
@@ -184,7 +183,7 @@ public class TokenAdministration {
                                 .match(keys.tokenPattern(digits))
                                 .count(SCAN_BATCH)
                                 .build()))
-                .map(key -> text(key).substring(prefixLength))
+                .map(key -> keys.hashedTokenOf(text(key)))
                 .distinct();
     }
 

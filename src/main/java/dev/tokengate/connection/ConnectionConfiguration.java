@@ -50,9 +50,8 @@ class ConnectionConfiguration {
      */
     private static Function<String, Mono<TokenRecord>> lookupByKey(
             TokenStore tokens, RedisKeys keys, TokenHashing hashing) {
-        int prefix = keys.tokenPrefix().length();
         return key -> hashing == TokenHashing.SHA256
-                ? tokens.lookupHash(key.substring(prefix))
-                : tokens.lookup(key.substring(prefix));
+                ? tokens.lookupHash(keys.hashedTokenOf(key))
+                : tokens.lookup(keys.hashedTokenOf(key));
     }
 }

@@ -55,6 +55,11 @@ public final class RedisKeys {
         return tokenPrefix + hashedToken;
     }
 
+    /** The inverse of {@link #token}: what follows the prefix in a token key. */
+    public String hashedTokenOf(String tokenKey) {
+        return tokenKey.substring(tokenPrefix.length());
+    }
+
     /** A {@code SCAN MATCH} pattern of the token keys whose hash starts with these hex digits. */
     public String tokenPattern(String hashPrefix) {
         return tokenPrefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + hashPrefix + "*";

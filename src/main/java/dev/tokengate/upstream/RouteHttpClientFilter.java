@@ -89,14 +89,12 @@ public final class RouteHttpClientFilter implements GlobalFilter, Ordered {
         if (route == null || ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
             return chain.filter(exchange);
         }
-        Object bundle = route.getMetadata().get(BUNDLE_KEY);
-        Object protocol = route.getMetadata().get(PROTOCOL_KEY);
+        String bundle = bundleOf(route.getMetadata());
+        String protocol = protocolOf(route.getMetadata());
         if (bundle == null && protocol == null) {
             return chain.filter(exchange);
         }
-        NettyRoutingFilter routing = variants.get(new Variant(
-                bundle == null ? GLOBAL : bundle.toString().trim(),
-                protocol == null ? null : protocol.toString().trim().toLowerCase(Locale.ROOT)));
+        NettyRoutingFilter routing = variants.get(new Variant(bundle == null ? GLOBAL : bundle, protocol));
         if (routing == null) {
             // the route check refuses such a route wherever it is configured or read
             return Mono.error(new IllegalStateException(
@@ -134,18 +132,28 @@ public final class RouteHttpClientFilter implements GlobalFilter, Ordered {
     /** What is wrong with a route's client settings; empty when nothing is, or when it names none. */
     public static List<String> problems(Map<String, Object> metadata, SslBundles bundles) {
         List<String> problems = new ArrayList<>();
-        Object bundle = metadata.get(BUNDLE_KEY);
-        if (bundle != null
-                && !bundles.getBundleNames().contains(bundle.toString().trim())) {
-            problems.add("metadata " + BUNDLE_KEY + ": no SSL bundle named '" + bundle + "'; the bundles are "
-                    + bundles.getBundleNames());
+        String bundle = bundleOf(metadata);
+        if (bundle != null && !bundles.getBundleNames().contains(bundle)) {
+            problems.add("metadata " + BUNDLE_KEY + ": no SSL bundle named '" + metadata.get(BUNDLE_KEY)
+                    + "'; the bundles are " + bundles.getBundleNames());
         }
-        Object protocol = metadata.get(PROTOCOL_KEY);
-        if (protocol != null
-                && !PROTOCOLS.containsKey(protocol.toString().trim().toLowerCase(Locale.ROOT))) {
-            problems.add("metadata " + PROTOCOL_KEY + ": '" + protocol + "' is none of 'http/1.1', 'h2', 'h2c'");
+        String protocol = protocolOf(metadata);
+        if (protocol != null && !PROTOCOLS.containsKey(protocol)) {
+            problems.add("metadata " + PROTOCOL_KEY + ": '" + metadata.get(PROTOCOL_KEY)
+                    + "' is none of 'http/1.1', 'h2', 'h2c'");
         }
         return problems;
+    }
+
+    // The check and the routing read a route's values the same way, so that a route the check passes is routed.
+    private static String bundleOf(Map<String, Object> metadata) {
+        Object bundle = metadata.get(BUNDLE_KEY);
+        return bundle == null ? null : bundle.toString().trim();
+    }
+
+    private static String protocolOf(Map<String, Object> metadata) {
+        Object protocol = metadata.get(PROTOCOL_KEY);
+        return protocol == null ? null : protocol.toString().trim().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -102,11 +102,10 @@ public class LastUseRecorder extends RedisListener {
     }
 
     private List<String> drain() {
-        int prefix = keys.tokenPrefix().length();
         List<String> hashes = new ArrayList<>(seen.size());
         for (String key : seen.keySet()) {
             if (seen.remove(key) != null) {
-                hashes.add(key.substring(prefix));
+                hashes.add(keys.hashedTokenOf(key));
             }
         }
         return hashes;

@@ -18,13 +18,15 @@ import reactor.core.publisher.Mono;
  * The WebSockets this instance holds open, by the Redis key of the credential they were opened with, so that a
  * revocation reaches them: when the near cache learns that a key changed, the connections under it are checked
  * against what Redis holds now (one lookup per key, never on a request's path), and those whose credential is gone or
- * no longer opens their route are closed. Connections whose credential still holds see nothing. Entries leave the index
- * when their connection ends, however it ends.
+ * no longer opens their route are closed. So are those whose credential's key expires, checked at the expiry the
+ * lookup learned. Connections whose credential still holds see nothing. Entries leave the index when their connection
+ * ends, however it ends.
  */
 public final class OpenConnections implements InvalidationListener {
 
     static final String REVOKED = "revoked";
     static final String INSUFFICIENT_SCOPE = "insufficient_scope";
+    static final String EXPIRED = "expired";
 
     private static final Logger log = LoggerFactory.getLogger(OpenConnections.class);
 
@@ -32,20 +34,22 @@ public final class OpenConnections implements InvalidationListener {
     private final Function<String, Mono<TokenRecord>> lookupByKey;
     private final Counter revoked;
     private final Counter insufficientScope;
+    private final Counter expired;
 
     /** @param lookupByKey the record Redis holds under a credential's key now; empty when there is none */
     public OpenConnections(Function<String, Mono<TokenRecord>> lookupByKey, MeterRegistry registry) {
         this.lookupByKey = lookupByKey;
         this.revoked = closed(registry, REVOKED);
         this.insufficientScope = closed(registry, INSUFFICIENT_SCOPE);
+        this.expired = closed(registry, EXPIRED);
         Gauge.builder("tokengate.connections.followed", this, OpenConnections::size)
-                .description("WebSockets held open that a change of their credential closes")
+                .description("WebSockets and long streaming answers held open that a change of their credential closes")
                 .register(registry);
     }
 
     private static Counter closed(MeterRegistry registry, String reason) {
         return Counter.builder("tokengate.connections.closed")
-                .description("Open connections closed because their credential changed")
+                .description("Open connections closed because their credential changed or expired")
                 .tag("reason", reason)
                 .register(registry);
     }
@@ -57,6 +61,7 @@ public final class OpenConnections implements InvalidationListener {
             held.add(connection);
             return held;
         });
+        followExpiry(connection, connection.credential());
     }
 
     void remove(OpenConnection connection) {
@@ -64,6 +69,16 @@ public final class OpenConnections implements InvalidationListener {
             connections.remove(connection);
             return connections.isEmpty() ? null : connections;
         });
+        connection.stopExpiryCheck();
+    }
+
+    /**
+     * At the credential's expiry its key is checked like a changed one: Redis announces an expired key only once its
+     * expiry cycle or a read finds it, which can be late for a key nobody reads.
+     */
+    private void followExpiry(OpenConnection connection, TokenRecord current) {
+        String key = connection.credential().key();
+        connection.checkAtExpiryOf(current, () -> invalidated(key));
     }
 
     /** How many connections the index holds. */
@@ -106,10 +121,14 @@ public final class OpenConnections implements InvalidationListener {
         }
         for (OpenConnection connection : connections) {
             if (connection.stillAllowedBy(current)) {
+                followExpiry(connection, current);
                 continue;
             }
             remove(connection);
-            if (current == null) {
+            if (current == null && connection.expiredBy(System.currentTimeMillis())) {
+                expired.increment();
+                connection.close("credential expired");
+            } else if (current == null) {
                 revoked.increment();
                 connection.close("credential revoked");
             } else {

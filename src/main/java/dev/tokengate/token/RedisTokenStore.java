@@ -105,10 +105,14 @@ public class RedisTokenStore implements TokenStore {
     public Mono<StoredToken> findWithTtl(String key) {
         Mono<Long> ttl = redis.connection()
                 .flatMap(connection -> connection.keyCommands().pTtl(ByteUtils.getByteBuffer(key)));
-        return timed(Mono.zipDelayError(fields(key), ttl))
-                .flatMap(found -> toRecord(key, found.getT1())
-                        .map(token -> new StoredToken(token, found.getT2()))
-                        .defaultIfEmpty(StoredToken.UNKNOWN))
+        return timed(Mono.defer(() -> {
+                    long sentAt = System.currentTimeMillis();
+                    return Mono.zipDelayError(fields(key), ttl)
+                            .flatMap(found -> toRecord(key, found.getT1())
+                                    .map(token ->
+                                            new StoredToken(token.expiringAfter(found.getT2(), sentAt), found.getT2()))
+                                    .defaultIfEmpty(StoredToken.UNKNOWN));
+                }))
                 .onErrorResume(
                         RedisTokenStore::isWrongType,
                         e -> dataProblem(key, "is not a hash").then(Mono.just(StoredToken.UNKNOWN)))

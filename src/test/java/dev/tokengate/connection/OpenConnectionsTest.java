@@ -7,9 +7,11 @@ import dev.tokengate.token.TokenRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -70,6 +72,64 @@ class OpenConnectionsTest {
 
         assertThat(socket.isOpen()).isTrue();
         assertThat(connections.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aCredentialIsCheckedAtItsExpiryAndItsConnectionsClosedWhenItsKeyIsGone() {
+        TokenRecord alice = expiringIn(Duration.ofMinutes(5));
+        EmbeddedChannel socket = follow(alice, ANY_TOKEN, true);
+        redis.put(alice.key(), Mono.empty());
+
+        socket.advanceTimeBy(4, TimeUnit.MINUTES);
+        socket.runScheduledPendingTasks();
+        assertThat(socket.isOpen()).as("not checked before the expiry").isTrue();
+
+        socket.advanceTimeBy(2, TimeUnit.MINUTES);
+        socket.runScheduledPendingTasks();
+        assertThat(closeFrame(socket)).isEqualTo("1008 credential expired");
+        assertThat(closed(OpenConnections.EXPIRED)).isEqualTo(1);
+        assertThat(connections.size()).isZero();
+    }
+
+    @Test
+    void aCredentialWhoseExpiryWasExtendedIsCheckedAgainAtItsNewExpiry() {
+        TokenRecord alice = expiringIn(Duration.ofMinutes(1));
+        EmbeddedChannel socket = follow(alice, ANY_TOKEN, false);
+        TokenRecord extended = new TokenRecord(
+                "alice",
+                "",
+                alice.key(),
+                alice.expiresAtMillis() + Duration.ofMinutes(10).toMillis());
+        redis.put(alice.key(), Mono.just(extended));
+
+        socket.advanceTimeBy(2, TimeUnit.MINUTES);
+        socket.runScheduledPendingTasks();
+        assertThat(socket.isOpen()).as("the key still holds a token").isTrue();
+
+        redis.put(alice.key(), Mono.empty());
+        socket.advanceTimeBy(12, TimeUnit.MINUTES);
+        socket.runScheduledPendingTasks();
+        assertThat(socket.isOpen()).isFalse();
+        assertThat(closed(OpenConnections.EXPIRED)).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionThatEndsDropsItsExpiryCheckSoThatNothingHoldsItUntilThen() {
+        TokenRecord alice = expiringIn(Duration.ofDays(30));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        OpenConnection connection = new OpenConnection(channel, alice, ANY_TOKEN, true);
+        connections.add(connection);
+        assertThat(channel.runScheduledPendingTasks())
+                .as("an expiry check is waiting")
+                .isPositive();
+
+        connections.remove(connection);
+
+        assertThat(channel.runScheduledPendingTasks()).as("no task left").isEqualTo(-1);
+    }
+
+    private static TokenRecord expiringIn(Duration ttl) {
+        return new TokenRecord("alice", "", "auth:token:a", System.currentTimeMillis() + ttl.toMillis());
     }
 
     private EmbeddedChannel follow(TokenRecord credential, RoutePolicy policy, boolean webSocket) {

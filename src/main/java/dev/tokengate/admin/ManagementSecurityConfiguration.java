@@ -1,5 +1,6 @@
 package dev.tokengate.admin;
 
+import dev.tokengate.assertion.JwksDocument;
 import dev.tokengate.problem.ProblemResponseWriter;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -44,7 +45,7 @@ public class ManagementSecurityConfiguration {
         ManagementEntryPoint entryPoint = new ManagementEntryPoint(credentials, problems);
         String actuator = endpoints.getBasePath();
         ServerWebExchangeMatcher open = ServerWebExchangeMatchers.pathMatchers(
-                actuator + "/health", actuator + "/health/**", actuator + "/prometheus");
+                actuator + "/health", actuator + "/health/**", actuator + "/prometheus", JwksDocument.PATH);
         return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)

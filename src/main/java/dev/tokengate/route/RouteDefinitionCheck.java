@@ -1,5 +1,6 @@
 package dev.tokengate.route;
 
+import dev.tokengate.assertion.RouteAssertion;
 import dev.tokengate.config.NearestName;
 import dev.tokengate.policy.RoutePolicy;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ public class RouteDefinitionCheck {
         }
         problems.addAll(filterProblems(route.getFilters()));
         problems.addAll(RoutePolicy.problems(route.getMetadata()));
+        problems.addAll(RouteAssertion.problems(route.getMetadata()));
         problems.addAll(settingsProblems.apply(route.getMetadata()));
         for (String key : MILLISECOND_METADATA) {
             Object value = route.getMetadata().get(key);

@@ -1,5 +1,7 @@
 package dev.tokengate.upstream;
 
+import dev.tokengate.assertion.AssertionProperties;
+import dev.tokengate.assertion.IdentityAssertions;
 import dev.tokengate.auth.AuthProperties;
 import dev.tokengate.clientaddress.ClientAddresses;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,8 +22,12 @@ import reactor.netty.http.client.HttpClient;
 class UpstreamConfiguration {
 
     @Bean
-    UpstreamHeadersFilter upstreamHeadersFilter(AuthProperties properties, ClientAddresses clientAddresses) {
-        return new UpstreamHeadersFilter(properties.userHeader(), properties.scopesHeader(), clientAddresses);
+    UpstreamHeadersFilter upstreamHeadersFilter(
+            AuthProperties properties,
+            AssertionProperties assertion,
+            ClientAddresses clientAddresses,
+            IdentityAssertions assertions) {
+        return new UpstreamHeadersFilter(properties, assertion.header(), clientAddresses, assertions);
     }
 
     @Bean

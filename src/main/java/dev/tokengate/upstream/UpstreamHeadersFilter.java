@@ -1,6 +1,8 @@
 package dev.tokengate.upstream;
 
 import dev.tokengate.access.AccessLogFilter;
+import dev.tokengate.assertion.IdentityAssertions;
+import dev.tokengate.auth.AuthProperties;
 import dev.tokengate.clientaddress.ClientAddress;
 import dev.tokengate.clientaddress.ClientAddresses;
 import dev.tokengate.http.ExchangeAttributes;
@@ -16,7 +18,8 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Writes the headers the gateway owns onto every request it forwards, after everything a client can influence: the
- * identity headers (only for a checked token), {@code X-Request-Id}, {@code X-Real-IP} and {@code X-Forwarded-For};
+ * identity headers and the signed assertion (only for a checked token, the assertion where its route carries one),
+ * {@code X-Request-Id}, {@code X-Real-IP} and {@code X-Forwarded-For};
  * and withholds the client's {@code Authorization} after a token check, unless {@code forward-credentials} is on.
  * Whatever the client sent under those names, in any case or with {@code _} for {@code -} (which CGI, WSGI and Rack
  * servers read as the same variable), is removed first, so each reaches the upstream once, exactly as the gateway
@@ -42,14 +45,23 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
 
     private final String userHeader;
     private final String scopesHeader;
+    private final String assertionHeader;
     private final List<String> owned;
     private final ClientAddresses clientAddresses;
+    private final IdentityAssertions assertions;
 
-    public UpstreamHeadersFilter(String userHeader, String scopesHeader, ClientAddresses clientAddresses) {
-        this.userHeader = userHeader;
-        this.scopesHeader = scopesHeader;
-        this.owned = List.of(userHeader, scopesHeader, AccessLogFilter.REQUEST_ID_HEADER, REAL_IP, FORWARDED_FOR);
+    public UpstreamHeadersFilter(
+            AuthProperties auth,
+            String assertionHeader,
+            ClientAddresses clientAddresses,
+            IdentityAssertions assertions) {
+        this.userHeader = auth.userHeader();
+        this.scopesHeader = auth.scopesHeader();
+        this.assertionHeader = assertionHeader;
+        this.owned = List.of(
+                userHeader, scopesHeader, assertionHeader, AccessLogFilter.REQUEST_ID_HEADER, REAL_IP, FORWARDED_FOR);
         this.clientAddresses = clientAddresses;
+        this.assertions = assertions;
     }
 
     @Override
@@ -73,6 +85,10 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
             upstream.set(userHeader, token.user());
             if (!token.scopes().isEmpty()) {
                 upstream.set(scopesHeader, token.scopes());
+            }
+            String assertion = assertions.assertionFor(exchange, token);
+            if (assertion != null) {
+                upstream.set(assertionHeader, assertion);
             }
         }
         ClientAddress client = clientAddresses.of(exchange);

@@ -15,8 +15,8 @@ import org.springframework.util.Assert;
  *     routes whose metadata says {@code assertion: true} do.
  * @param header Request header that carries the assertion. A client-sent one is always removed.
  * @param issuer The {@code iss} claim, which verifiers check: a URL naming this gateway is usual.
- * @param lifetime How long an assertion is valid ({@code exp - iat}). It is reused for three quarters of that, so an
- *     upstream always gets one with at least a quarter left.
+ * @param lifetime How long an assertion is valid ({@code exp - iat}). It is reused until 10 s before its expiry (a
+ *     quarter of its life when that is shorter), which is the least an upstream gets.
  * @param algorithm The algorithm of the key generated at startup when {@code keys} is empty (each instance then has
  *     its own, lost on restart: for trying out only). Configured keys sign with their own type's algorithm.
  * @param keys Signing keys, the first signs and all are published: rotation is add, wait, promote, remove.

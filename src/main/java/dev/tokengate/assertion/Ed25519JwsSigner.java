@@ -8,23 +8,25 @@ import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.Signature;
 import java.util.Set;
 
-/** EdDSA with the JDK's own Ed25519: Nimbus's signer for it needs Google Tink, which the gateway does not carry. */
+/** EdDSA through the JCA: Nimbus's own signer for it needs Google Tink, which the gateway does not carry. */
 final class Ed25519JwsSigner implements JWSSigner {
 
     private final PrivateKey key;
-    private final JCAContext context = new JCAContext();
+    private final JCAContext context;
 
-    Ed25519JwsSigner(PrivateKey key) {
+    Ed25519JwsSigner(PrivateKey key, Provider provider) {
         this.key = key;
+        this.context = new JCAContext(provider, null);
     }
 
     @Override
     public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
         try {
-            Signature signature = Signature.getInstance("Ed25519");
+            Signature signature = Signature.getInstance("Ed25519", context.getProvider());
             signature.initSign(key);
             signature.update(signingInput);
             return Base64URL.encode(signature.sign());

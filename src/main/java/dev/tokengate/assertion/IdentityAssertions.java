@@ -25,12 +25,16 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Signs the assertions of checked requests, and keeps each for three quarters of its life, by credential and
- * audience, so that a busy credential costs a signature a minute rather than one per request. A credential's
+ * Signs the assertions of checked requests, and reuses each until 10 s before its expiry (a quarter of its life if
+ * that is shorter), by credential and audience, so that a busy credential costs a signature a minute rather than one
+ * per request. A credential's
  * assertions go when the near cache hears that it changed; one whose user or scopes differ from the request's record
  * is never served, whatever the order of a change and a request.
  */
 public final class IdentityAssertions implements InvalidationListener {
+
+    /** How long before its expiry an assertion is replaced: the least life one reaches an upstream with. */
+    static final long REFRESH_BEFORE_EXPIRY_MILLIS = 10_000;
 
     private final SigningKey key;
     private final String issuer;
@@ -57,7 +61,7 @@ public final class IdentityAssertions implements InvalidationListener {
         this.keysHoldRawTokens = keysHoldRawTokens;
         this.clock = clock;
         this.signatures = Counter.builder("tokengate.assertions.signed")
-                .description("Identity assertions signed; each is reused for three quarters of its lifetime")
+                .description("Identity assertions signed; each is reused until shortly before its expiry")
                 .register(registry);
         this.byCredential = Caffeine.newBuilder().maximumSize(maxCredentials).build();
     }
@@ -108,7 +112,7 @@ public final class IdentityAssertions implements InvalidationListener {
             throw new IllegalStateException("Identity assertion could not be signed: " + e.getMessage(), e);
         }
         signatures.increment();
-        long reuseUntil = now + (expiresAt - now) * 3 / 4;
+        long reuseUntil = expiresAt - Math.min(REFRESH_BEFORE_EXPIRY_MILLIS, (expiresAt - now) / 4);
         return new Signed(jwt.serialize(), credential.user(), credential.scopes(), reuseUntil);
     }
 

@@ -18,7 +18,7 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 /**
  * An assertion says who the gateway checked, for which audience, for a minute; and it is signed once per credential
- * and audience for three quarters of that minute, unless the credential changes.
+ * and audience until ten seconds before its expiry, unless the credential changes.
  */
 class IdentityAssertionsTest {
 
@@ -63,10 +63,10 @@ class IdentityAssertionsTest {
     }
 
     @Test
-    void oneSignatureServesACredentialAndAudienceForThreeQuartersOfItsLife() {
+    void oneSignatureServesACredentialAndAudienceUntilTenSecondsBeforeItExpires() {
         String first = assertions.assertionFor(alice, "orders");
 
-        clock.addAndGet(Duration.ofSeconds(44).toMillis());
+        clock.addAndGet(Duration.ofSeconds(49).toMillis());
         assertThat(assertions.assertionFor(alice, "orders")).isSameAs(first);
         assertThat(signed()).isEqualTo(1);
 

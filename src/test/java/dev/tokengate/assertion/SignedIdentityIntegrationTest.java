@@ -10,6 +10,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.tokengate.support.EchoWebSocket;
 import dev.tokengate.support.GatewayIntegrationTest;
 import dev.tokengate.support.RawHttpClient;
 import dev.tokengate.support.RecordingUpstream;
@@ -55,6 +56,18 @@ class SignedIdentityIntegrationTest extends GatewayIntegrationTest {
         assertThat(claims.getStringClaim("scope")).isEqualTo("orders:read");
         assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime())
                 .isEqualTo(60_000);
+    }
+
+    @Test
+    void aWebSocketHandshakeCarriesTheAssertionToo() throws Exception {
+        String token = tokens.issue("carol", null);
+
+        EchoWebSocket socket = EchoWebSocket.open(port, "/ws/asserted/echo", token);
+
+        assertThat(verified(upstream.lastRequest().header(HEADER), "websocket-asserted")
+                        .getSubject())
+                .isEqualTo("carol");
+        socket.close();
     }
 
     @Test

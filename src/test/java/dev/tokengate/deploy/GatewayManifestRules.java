@@ -39,6 +39,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ByteArrayResource;
 
@@ -179,7 +180,8 @@ final class GatewayManifestRules {
             assertThat(variable.getValueFrom().getSecretKeyRef()).as(name).isNotNull();
         }
         for (EnvVar variable : gateway.getEnv()) {
-            if (variable.getName().matches(".*(PASSWORD|TOKEN|SECRET).*")) {
+            // The project's own prefix names no secret: TOKENGATE_ASSERTION_ISSUER is a plain value
+            if (variable.getName().replaceFirst("^TOKENGATE_", "").matches(".*(PASSWORD|TOKEN|SECRET).*")) {
                 assertThat(variable.getValue())
                         .as(variable.getName() + " written in the manifest")
                         .isNull();
@@ -276,7 +278,10 @@ final class GatewayManifestRules {
             env.put(variable.getName(), variable.getValue() != null ? variable.getValue() : "from-secret");
         }
         MutablePropertySources sources = new MutablePropertySources();
-        sources.addFirst(new SystemEnvironmentPropertySource("env", env));
+        // Under the name Spring gives the process environment, so that names bind as in the gateway: by that name
+        // alone TOKENGATE_ASSERTION_KEYS_0_ID reads as tokengate.assertion.keys[0].id
+        sources.addFirst(
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, env));
         return new Binder(ConfigurationPropertySources.from(sources));
     }
 

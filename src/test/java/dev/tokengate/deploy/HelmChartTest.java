@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import dev.tokengate.assertion.AssertionProperties;
 import dev.tokengate.clientaddress.ClientAddressProperties;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.yaml.snakeyaml.Yaml;
 
@@ -173,6 +175,29 @@ class HelmChartTest {
         assertThat(gateway.getVolumeMounts())
                 .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/etc/tokengate/client-ca"));
         assertThat(secretVolumes(rendered)).containsExactlyInAnyOrder("tokengate-tls", "clients-ca");
+    }
+
+    @Test
+    void assertionKeysFromASecretAreMountedAndConfiguredInOrder() throws IOException {
+        List<HasMetadata> rendered = render(template -> template.set("assertion.secretName", "assertion-keys")
+                .set("assertion.keys[0]", "2026-12.pem")
+                .set("assertion.keys[1]", "2026-06.pem")
+                .set("assertion.issuer", "https://gateway.example.com"));
+
+        GatewayManifestRules.assertProductionReady(rendered, KubernetesManifestsTest.shutdownTimeout());
+        Container gateway = GatewayManifestRules.gateway(rendered);
+        Binder env = GatewayManifestRules.environment(gateway);
+        assertThat(env.bind("tokengate.assertion.keys", Bindable.listOf(AssertionProperties.Key.class))
+                        .get())
+                .containsExactly(
+                        new AssertionProperties.Key("2026-12", "file:/etc/tokengate/assertion/2026-12.pem"),
+                        new AssertionProperties.Key("2026-06", "file:/etc/tokengate/assertion/2026-06.pem"));
+        assertThat(env.bind("tokengate.assertion.issuer", String.class).get()).isEqualTo("https://gateway.example.com");
+        assertThat(gateway.getVolumeMounts())
+                .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/etc/tokengate/assertion"));
+        assertThat(secretVolumes(rendered)).contains("assertion-keys");
+        assertThatThrownBy(() -> render(template -> template.set("assertion.secretName", "assertion-keys")))
+                .hasMessageContaining("assertion.keys must name the key files");
     }
 
     @Test

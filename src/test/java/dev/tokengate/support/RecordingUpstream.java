@@ -1,5 +1,6 @@
 package dev.tokengate.support;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -63,11 +64,8 @@ public final class RecordingUpstream {
      * of the headers it received.
      */
     private Mono<Void> record(HttpServerRequest request, HttpServerResponse response) {
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        request.requestHeaders()
-                .forEach(header ->
-                        headers.merge(header.getKey(), header.getValue(), (first, second) -> first + ", " + second));
-        ReceivedRequest recorded = new ReceivedRequest(request.method().name(), request.uri(), headers);
+        ReceivedRequest recorded =
+                new ReceivedRequest(request.method().name(), request.uri(), headersOf(request.requestHeaders()));
         last = recorded;
         if (count.incrementAndGet() <= RECORDED_REQUESTS) {
             received.add(recorded);
@@ -82,8 +80,8 @@ public final class RecordingUpstream {
                     bodyBytes.addAndGet(chunk.readableBytes());
                 })
                 .then(Mono.defer(() -> response.header("Content-Type", "application/json")
-                        .sendByteArray(
-                                Mono.just(json.writeValueAsBytes(Map.of("path", recorded.uri(), "headers", headers))))
+                        .sendByteArray(Mono.just(
+                                json.writeValueAsBytes(Map.of("path", recorded.uri(), "headers", recorded.headers()))))
                         .then()));
     }
 
@@ -97,13 +95,22 @@ public final class RecordingUpstream {
      * A WebSocket that first says which user the gateway named and which {@code Authorization} reached it, then echoes
      * every text frame.
      */
+    /** Echoes what it receives after a first frame naming the user; the handshake is the last request. */
     private Publisher<Void> echo(WebsocketInbound in, WebsocketOutbound out) {
+        last = new ReceivedRequest("GET", "websocket", headersOf(in.headers()));
         count.incrementAndGet();
         String user = in.headers().get("X-User-Id");
         String authorization = in.headers().get("Authorization");
         return out.sendString(Flux.concat(
                 Mono.just("user=" + user + " authorization=" + authorization),
                 in.receive().asString()));
+    }
+
+    private static Map<String, String> headersOf(HttpHeaders received) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        received.forEach(
+                header -> headers.merge(header.getKey(), header.getValue(), (first, second) -> first + ", " + second));
+        return headers;
     }
 
     /** Body bytes received since the last {@link #clear()}. */

@@ -163,7 +163,7 @@ class RevocationReachesOpenConnectionsIntegrationTest extends TwoGatewaysIntegra
         }
     }
 
-    /** Sixteen at a time, so that opening and ending race on the index as they do under load. */
+    /** Eight at a time, so that opening and ending race on the index as they do under load. */
     @Test
     void theIndexHoldsNothingOnceTenThousandShortWebSocketsHaveEnded() {
         String token = tokens.issue("erin", null);
@@ -182,7 +182,7 @@ class RevocationReachesOpenConnectionsIntegrationTest extends TwoGatewaysIntegra
                                         headers,
                                         session -> session.receive().next().then(session.close()))
                                 .thenReturn(i),
-                        16)
+                        8)
                 .count()
                 .block(Duration.ofMinutes(3));
 

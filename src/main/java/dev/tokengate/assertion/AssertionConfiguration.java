@@ -3,7 +3,6 @@ package dev.tokengate.assertion;
 import dev.tokengate.cache.CacheProperties;
 import dev.tokengate.cache.InvalidationTracker;
 import dev.tokengate.problem.ProblemResponseWriter;
-import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenStoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,12 +32,7 @@ class AssertionConfiguration {
             MeterRegistry registry,
             ObjectProvider<InvalidationTracker> tracker) {
         IdentityAssertions assertions = new IdentityAssertions(
-                keys,
-                properties,
-                cache.maxEntries(),
-                tokens.tokenHashing() == TokenHashing.NONE,
-                registry,
-                System::currentTimeMillis);
+                keys, properties, cache.maxEntries(), tokens.tokenHashing(), registry, System::currentTimeMillis);
         tracker.ifAvailable(found -> found.addListener(assertions));
         return assertions;
     }

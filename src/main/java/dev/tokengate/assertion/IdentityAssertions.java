@@ -40,7 +40,7 @@ public final class IdentityAssertions implements InvalidationListener {
     private final String issuer;
     private final long lifetimeMillis;
     private final boolean byDefault;
-    private final boolean keysHoldRawTokens;
+    private final TokenHashing hashing;
     private final LongSupplier clock;
     private final Counter signatures;
     private final Cache<String, Map<String, Signed>> byCredential;
@@ -51,14 +51,14 @@ public final class IdentityAssertions implements InvalidationListener {
             AssertionKeys keys,
             AssertionProperties properties,
             int maxCredentials,
-            boolean keysHoldRawTokens,
+            TokenHashing hashing,
             MeterRegistry registry,
             LongSupplier clock) {
         this.key = keys.signing();
         this.issuer = properties.issuer();
         this.lifetimeMillis = properties.lifetime().toMillis();
         this.byDefault = properties.enabled();
-        this.keysHoldRawTokens = keysHoldRawTokens;
+        this.hashing = hashing;
         this.clock = clock;
         this.signatures = Counter.builder("tokengate.assertions.signed")
                 .description("Identity assertions signed; each is reused until shortly before its expiry")
@@ -78,7 +78,8 @@ public final class IdentityAssertions implements InvalidationListener {
 
     String assertionFor(TokenRecord credential, String audience) {
         long now = clock.getAsLong();
-        Map<String, Signed> audiences = byCredential.get(cacheKey(credential.key()), k -> new ConcurrentHashMap<>());
+        Map<String, Signed> audiences =
+                byCredential.get(hashing.keptInMemory(credential.key()), k -> new ConcurrentHashMap<>());
         Signed cached = audiences.get(audience);
         if (cached != null && cached.serves(credential, now)) {
             return cached.jws();
@@ -124,18 +125,13 @@ public final class IdentityAssertions implements InvalidationListener {
 
     @Override
     public void invalidated(String redisKey) {
-        byCredential.invalidate(cacheKey(redisKey));
+        byCredential.invalidate(hashing.keptInMemory(redisKey));
     }
 
     /** Off the caller's thread, usually Redis's event loop: a credential's changed record is not served anyway. */
     @Override
     public void invalidatedAll() {
         ForkJoinPool.commonPool().execute(byCredential::invalidateAll);
-    }
-
-    // With token-hashing none a key holds the raw token, which is never kept as it is.
-    private String cacheKey(String redisKey) {
-        return keysHoldRawTokens ? TokenHashing.sha256Hex(redisKey) : redisKey;
     }
 
     private record Signed(String jws, String user, String scopes, long reuseUntilMillis) {

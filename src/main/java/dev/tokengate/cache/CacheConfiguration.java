@@ -2,7 +2,6 @@ package dev.tokengate.cache;
 
 import dev.tokengate.redis.RedisKeys;
 import dev.tokengate.redis.RedisUseProperties;
-import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenStoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -18,7 +17,7 @@ class CacheConfiguration {
 
     @Bean
     TokenCache tokenCache(CacheProperties properties, TokenStoreProperties storeProperties) {
-        return new TokenCache(properties, storeProperties.tokenHashing() == TokenHashing.NONE);
+        return new TokenCache(properties, storeProperties.tokenHashing());
     }
 
     @Bean

@@ -34,19 +34,16 @@ final class TokenCache {
     private final long ttlNanos;
     private final long negativeTtlNanos;
 
-    private final boolean keysHoldRawTokens;
+    private final TokenHashing hashing;
     private final Ticker ticker;
 
-    /**
-     * @param keysHoldRawTokens whether Redis keys contain raw tokens ({@code token-hashing: none}); such keys are held
-     *     only as their sha256, so that no raw token stays in memory
-     */
-    TokenCache(CacheProperties properties, boolean keysHoldRawTokens) {
-        this(properties, keysHoldRawTokens, Ticker.systemTicker());
+    /** @param hashing how Redis keys hold tokens: with {@code none} they are cached under their sha256 */
+    TokenCache(CacheProperties properties, TokenHashing hashing) {
+        this(properties, hashing, Ticker.systemTicker());
     }
 
-    TokenCache(CacheProperties properties, boolean keysHoldRawTokens, Ticker ticker) {
-        this.keysHoldRawTokens = keysHoldRawTokens;
+    TokenCache(CacheProperties properties, TokenHashing hashing, Ticker ticker) {
+        this.hashing = hashing;
         this.ticker = ticker;
         this.ttlNanos = properties.ttl().toNanos();
         this.negativeTtlNanos = properties.negativeTtl().toNanos();
@@ -129,7 +126,7 @@ final class TokenCache {
     }
 
     private String cacheKey(String redisKey) {
-        return keysHoldRawTokens ? TokenHashing.sha256Hex(redisKey) : redisKey;
+        return hashing.keptInMemory(redisKey);
     }
 
     private static int stripe(String key) {

@@ -33,6 +33,14 @@ public enum TokenHashing {
 
     public abstract String apply(String rawToken);
 
+    /**
+     * What stands for a Redis key in the gateway's memory: the key itself, or with {@code none}, where the key holds
+     * the raw token, its sha256, so that no raw token is kept.
+     */
+    public String keptInMemory(String redisKey) {
+        return this == NONE ? sha256Hex(redisKey) : redisKey;
+    }
+
     /** The lowercase sha256 hex of a token, as ops compute it with {@code sha256sum}. */
     public static String sha256Hex(String rawToken) {
         return sha256Hex(rawToken.getBytes(StandardCharsets.UTF_8));

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
@@ -164,7 +165,7 @@ class AssertionKeysTest {
                 keys,
                 properties(SigningAlgorithm.ES256, List.of()),
                 100,
-                false,
+                TokenHashing.SHA256,
                 new SimpleMeterRegistry(),
                 System::currentTimeMillis);
         return assertions.assertionFor(new TokenRecord("alice", "orders:read", "auth:token:a"), "orders");

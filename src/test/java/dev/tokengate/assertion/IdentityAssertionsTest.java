@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class IdentityAssertionsTest {
     private final AssertionProperties properties = AssertionKeysTest.properties(SigningAlgorithm.ES256, List.of());
     private final AssertionKeys keys = AssertionKeys.load(properties, new DefaultResourceLoader());
     private final IdentityAssertions assertions =
-            new IdentityAssertions(keys, properties, 1000, false, meters, clock::get);
+            new IdentityAssertions(keys, properties, 1000, TokenHashing.SHA256, meters, clock::get);
 
     private final TokenRecord alice = new TokenRecord("alice", "orders:read orders:write", "auth:token:a");
 
@@ -119,7 +120,7 @@ class IdentityAssertionsTest {
 
     @Test
     void withRawTokensAsKeysInvalidationStillReachesTheCredential() {
-        IdentityAssertions raw = new IdentityAssertions(keys, properties, 1000, true, meters, clock::get);
+        IdentityAssertions raw = new IdentityAssertions(keys, properties, 1000, TokenHashing.NONE, meters, clock::get);
         TokenRecord token = new TokenRecord("dave", "", "auth:token:raw-token-value");
         String before = raw.assertionFor(token, "orders");
         assertThat(raw.assertionFor(token, "orders")).isSameAs(before);

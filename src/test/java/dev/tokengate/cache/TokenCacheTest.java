@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokengate.token.StoredToken;
+import dev.tokengate.token.TokenHashing;
 import dev.tokengate.token.TokenRecord;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,8 +20,8 @@ class TokenCacheTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final Ticker clock = nanos::get;
-    private final TokenCache cache =
-            new TokenCache(new CacheProperties(true, 1000, Duration.ofMinutes(5), Duration.ofSeconds(2)), false, clock);
+    private final TokenCache cache = new TokenCache(
+            new CacheProperties(true, 1000, Duration.ofMinutes(5), Duration.ofSeconds(2)), TokenHashing.SHA256, clock);
 
     @Test
     void keptAnswerIsServed() {
@@ -113,7 +114,9 @@ class TokenCacheTest {
     @Test
     void keysHoldingRawTokensAreInvalidatedByTheRawKey() {
         TokenCache rawKeys = new TokenCache(
-                new CacheProperties(true, 1000, Duration.ofMinutes(5), Duration.ofSeconds(2)), true, clock);
+                new CacheProperties(true, 1000, Duration.ofMinutes(5), Duration.ofSeconds(2)),
+                TokenHashing.NONE,
+                clock);
         rawKeys.put(
                 "session:raw-secret",
                 new StoredToken(ALICE, StoredToken.NO_EXPIRY),

@@ -14,7 +14,6 @@ import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
@@ -23,21 +22,12 @@ import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.util.Arrays;
 import java.util.Map;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * A key assertions are signed with: its algorithm, its public half as the JWK it is published as (whose {@code kid}
  * each assertion names), and a signer.
  */
 record SigningKey(SigningAlgorithm algorithm, JWK publicJwk, JWSSigner signer) {
-
-    /**
-     * Signing is the assertions' whole cost (µs per signature on the benchmark machine): Ed25519 with Bouncy Castle
-     * 115, with the JDK 1,170. P-256 stays with the JDK (990 on Java 17, 350 on Java 25; Bouncy Castle 450), whose
-     * ECDSA takes its randomness only from the seeded generator given: Bouncy Castle's also blinds with its own
-     * process-wide one, which reads the system's entropy.
-     */
-    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
 
     String id() {
         return publicJwk.getKeyID();
@@ -76,8 +66,7 @@ record SigningKey(SigningAlgorithm algorithm, JWK publicJwk, JWSSigner signer) {
                 byte[] encoded = publicKey.getEncoded(); // SubjectPublicKeyInfo: the raw 32-byte key comes last
                 Base64URL x = Base64URL.encode(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
                 JWK jwk = published(new OctetKeyPair.Builder(Curve.Ed25519, x).build(), SigningAlgorithm.EdDSA, id);
-                return new SigningKey(
-                        SigningAlgorithm.EdDSA, jwk, new Ed25519JwsSigner(pair.getPrivate(), BOUNCY_CASTLE));
+                return new SigningKey(SigningAlgorithm.EdDSA, jwk, new Ed25519JwsSigner(pair.getPrivate()));
             }
         } catch (JOSEException e) {
             throw new GeneralSecurityException(e.getMessage(), e);
